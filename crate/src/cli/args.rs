@@ -1,0 +1,147 @@
+//! The command line. Ranges are checked while parsing, so a bad value is one line naming the flag.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "began", version, about = "Train and sample a Boundary Equilibrium GAN (BEGAN) on MNIST or Fashion-MNIST")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Train, writing config.json, metrics.csv, samples/ and a checkpoint to --out.
+    Train(TrainArgs),
+    /// Draw a grid of samples from a checkpoint or an export.
+    Sample(SampleArgs),
+    /// Write a checkpoint's generator and discriminator as safetensors for other tools.
+    Export(ExportArgs),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Dataset {
+    Mnist,
+    Fashion,
+}
+
+impl Dataset {
+    pub fn dir_name(self) -> &'static str {
+        match self {
+            Dataset::Mnist => "mnist",
+            Dataset::Fashion => "fashion",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Backend {
+    /// burn's flex backend on the CPU.
+    Cpu,
+    /// burn-wgpu on the first GPU adapter (Vulkan, Metal, DX12).
+    Wgpu,
+}
+
+#[derive(Args, Debug)]
+pub struct TrainArgs {
+    #[arg(long, value_enum)]
+    pub dataset: Dataset,
+    /// Directory written by pkg-scripts/fetch-data.
+    #[arg(long, default_value = "www/data")]
+    pub data_dir: PathBuf,
+    /// Train until this many steps in all (a resumed run continues to it).
+    #[arg(long, default_value_t = 3000, value_parser = positive_u64, allow_negative_numbers = true)]
+    pub steps: u64,
+    /// Images per step [default: 16].
+    #[arg(long, value_parser = batch_size)]
+    pub batch_size: Option<usize>,
+    /// Diversity ratio γ in (0, 1] [default: 0.5].
+    #[arg(long, value_parser = gamma, allow_negative_numbers = true)]
+    pub gamma: Option<f64>,
+    /// Gain λ_k of the k_t controller, ≥ 0 [default: 0.001].
+    #[arg(long, value_parser = non_negative, allow_negative_numbers = true)]
+    pub lambda_k: Option<f64>,
+    /// Adam learning rate, > 0 [default: 0.0002].
+    #[arg(long, value_parser = positive, allow_negative_numbers = true)]
+    pub lr: Option<f64>,
+    /// Seed of weights, batches, z and noise [default: 42].
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Filters n of the first scale [default: 16].
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub filters: Option<u16>,
+    /// Embedding and latent size Nh = Nz [default: 32].
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub hidden: Option<u16>,
+    /// Std of Gaussian noise on D's inputs, decaying to 0 [default: 0, off].
+    #[arg(long, value_parser = non_negative, allow_negative_numbers = true)]
+    pub input_noise: Option<f64>,
+    #[arg(long, value_enum, default_value_t = Backend::Cpu)]
+    pub backend: Backend,
+    /// Continue from this checkpoint; its config is used, with the flags above overriding it.
+    #[arg(long)]
+    pub resume: Option<PathBuf>,
+    /// Steps between rows of metrics.csv.
+    #[arg(long, default_value_t = 10, value_parser = positive_u64)]
+    pub log_every: u64,
+    /// Steps between sample grids and checkpoints.
+    #[arg(long, default_value_t = 250, value_parser = positive_u64)]
+    pub sample_every: u64,
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct SampleArgs {
+    #[arg(long)]
+    pub checkpoint: PathBuf,
+    /// Number of samples, laid out 8 to a row.
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub n: u32,
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    #[arg(long)]
+    pub checkpoint: PathBuf,
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+fn number(s: &str) -> Result<f64, String> {
+    s.parse::<f64>().map_err(|_| "must be a number".to_string())
+}
+
+fn gamma(s: &str) -> Result<f64, String> {
+    let x = number(s)?;
+    if x > 0.0 && x <= 1.0 { Ok(x) } else { Err("must be in (0, 1]".into()) }
+}
+
+fn positive(s: &str) -> Result<f64, String> {
+    let x = number(s)?;
+    if x > 0.0 && x.is_finite() { Ok(x) } else { Err("must be a finite number > 0".into()) }
+}
+
+fn non_negative(s: &str) -> Result<f64, String> {
+    let x = number(s)?;
+    if x >= 0.0 && x.is_finite() { Ok(x) } else { Err("must be a finite number ≥ 0".into()) }
+}
+
+fn positive_u64(s: &str) -> Result<u64, String> {
+    match s.parse::<u64>() {
+        Ok(x) if x > 0 => Ok(x),
+        _ => Err("must be a whole number > 0".into()),
+    }
+}
+
+fn batch_size(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(x) if (1..=1024).contains(&x) => Ok(x),
+        _ => Err("must be a whole number in 1..=1024".into()),
+    }
+}

@@ -1,0 +1,144 @@
+//! `began train`: the native training loop, with metrics, sample grids and checkpoints.
+
+use super::args::TrainArgs;
+use super::{Failure, Outcome, block_on, device, png};
+use began::checkpoint;
+use began::data::{Batches, Split, load};
+use began::files::{read, write_atomic};
+use began::grid::grid;
+use began::named::read as read_tensor;
+use began::rng::{rng_for, uniform};
+use began::{Error, Stats, TrainConfig, Trainer};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+pub const CHECKPOINT: &str = "checkpoint.safetensors";
+const HEADER: &str = "step,loss_real,loss_fake,loss_d,loss_g,k,m_global,lr,ms_per_step";
+/// Samples in the fixed-z grid, 8 to a row.
+const GRID: usize = 64;
+
+pub fn run(args: TrainArgs) -> Outcome {
+    let device = device(args.backend)?;
+    let data_dir = &args.data_dir;
+    if !data_dir.join(args.dataset.dir_name()).is_dir() {
+        return Err(Failure::Usage(format!(
+            "--data-dir: {} has no {}/ (run pkg-scripts/fetch-data first)",
+            data_dir.display(),
+            args.dataset.dir_name()
+        )));
+    }
+    let mut trainer = match &args.resume {
+        Some(path) => {
+            let bytes = read(path)?;
+            let mut trainer = checkpoint::from_bytes(&bytes, &path.display().to_string(), &device)?;
+            let c = &trainer.config;
+            let (gamma, lambda_k, lr) = (args.gamma.unwrap_or(c.gamma), args.lambda_k.unwrap_or(c.lambda_k), args.lr.unwrap_or(trainer.lr));
+            trainer.set_hyperparameters(gamma, lambda_k, lr)?;
+            trainer
+        }
+        None => Trainer::new(config_from(&args), &device)?,
+    };
+    let images = load(data_dir, args.dataset.dir_name(), Split::Train)?;
+    let model = &trainer.config.model;
+    images.expect_size(args.dataset.dir_name(), model.image_size, model.image_size)?;
+    let mut batches = Batches::new(images, trainer.config.batch_size, trainer.config.seed);
+
+    let out = &args.out;
+    std::fs::create_dir_all(out.join("samples")).map_err(|e| Error::io(out, e))?;
+    write_atomic(&out.join("config.json"), serde_json::to_string_pretty(&trainer.config).unwrap().as_bytes())?;
+    let mut metrics = open_metrics(&out.join("metrics.csv"), trainer.step)?;
+    let fixed_z = uniform(&mut rng_for(trainer.config.seed, "fixed-z", 0), GRID, model.latent, &trainer.device);
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+
+    let bar = ProgressBar::new(args.steps).with_position(trainer.step.min(args.steps));
+    bar.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} steps  {per_sec}  ETA {eta}  {msg}").unwrap());
+    let mut since = (Instant::now(), trainer.step);
+    while trainer.step < args.steps && !stop.load(Ordering::SeqCst) {
+        let batch = batches.batch(trainer.step, &trainer.device);
+        let stepped = block_on(trainer.step(batch));
+        if let Err(e) = stepped {
+            bar.abandon();
+            return Err(diverged(e, out));
+        }
+        bar.inc(1);
+        if trainer.step % args.log_every == 0 || trainer.step == args.steps {
+            let stats = block_on(trainer.stats()).map_err(|e| diverged(e, out))?;
+            let ms = since.0.elapsed().as_secs_f64() * 1000.0 / (trainer.step - since.1).max(1) as f64;
+            since = (Instant::now(), trainer.step);
+            write_row(&mut metrics, &stats, ms).map_err(|e| Error::io(out.join("metrics.csv"), e))?;
+            bar.set_message(format!("k {:.4}  M {:.4}  L(x) {:.4}", stats.k, stats.m_global, stats.loss_real));
+        }
+        if trainer.step % args.sample_every == 0 || trainer.step == args.steps {
+            save(&trainer, &fixed_z, out)?;
+        }
+    }
+    if stop.load(Ordering::SeqCst) {
+        save(&trainer, &fixed_z, out)?;
+        bar.abandon_with_message(format!("stopped at step {}; resume with --resume {}", trainer.step, out.join(CHECKPOINT).display()));
+    } else {
+        bar.finish();
+    }
+    Ok(())
+}
+
+fn config_from(args: &TrainArgs) -> TrainConfig {
+    let mut config = TrainConfig::new();
+    let model = &mut config.model;
+    if let Some(filters) = args.filters {
+        model.filters = filters as usize;
+    }
+    if let Some(hidden) = args.hidden {
+        (model.hidden, model.latent) = (hidden as usize, hidden as usize);
+    }
+    config.batch_size = args.batch_size.unwrap_or(config.batch_size);
+    config.gamma = args.gamma.unwrap_or(config.gamma);
+    config.lambda_k = args.lambda_k.unwrap_or(config.lambda_k);
+    config.lr = args.lr.unwrap_or(config.lr);
+    config.seed = args.seed.unwrap_or(config.seed);
+    config.input_noise = args.input_noise.unwrap_or(config.input_noise);
+    config
+}
+
+/// A checkpoint only after finite stats, so the one on disk is always the last good state.
+fn save(trainer: &Trainer, fixed_z: &burn::tensor::Tensor<2>, out: &Path) -> Result<(), Failure> {
+    let samples = block_on(read_tensor(trainer.generate(fixed_z.clone())))?;
+    png::write(&out.join(format!("samples/step_{:06}.png", trainer.step)), &grid(&samples, 8))?;
+    let bytes = block_on(checkpoint::to_bytes(trainer))?;
+    write_atomic(&out.join(CHECKPOINT), &bytes)?;
+    Ok(())
+}
+
+fn diverged(e: Error, out: &Path) -> Failure {
+    let checkpoint = out.join(CHECKPOINT);
+    let kept = match checkpoint.exists() {
+        true => format!("; the last good checkpoint is {}", checkpoint.display()),
+        false => String::new(),
+    };
+    Failure::Run(Error::Device(format!("{e}{kept}")))
+}
+
+fn open_metrics(path: &Path, step: u64) -> Result<std::fs::File, Error> {
+    let io = |e| Error::io(path, e);
+    // A resumed run appends; a fresh one starts the file over.
+    let fresh = step == 0 || !path.exists();
+    let mut file = std::fs::OpenOptions::new().create(true).append(!fresh).write(true).truncate(fresh).open(path).map_err(io)?;
+    if fresh {
+        writeln!(file, "{HEADER}").map_err(io)?;
+    }
+    Ok(file)
+}
+
+fn write_row(file: &mut std::fs::File, s: &Stats, ms_per_step: f64) -> std::io::Result<()> {
+    writeln!(
+        file,
+        "{},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{:.3e},{:.2}",
+        s.step, s.loss_real, s.loss_fake, s.loss_d, s.loss_g, s.k, s.m_global, s.lr, ms_per_step
+    )
+}

@@ -1,0 +1,167 @@
+//! Hyperparameters, with defaults that suit 28×28 grayscale images and train quickly on a CPU.
+//! The whole [`TrainConfig`] is saved in every checkpoint, so a run can be reproduced.
+
+use crate::error::{Error, Result};
+use burn::config::Config;
+
+/// Shape of both networks (the paper's notation in brackets).
+#[derive(Config, Debug, PartialEq)]
+pub struct ModelConfig {
+    /// Side of the square images in pixels; must be `base_size` × 2^k.
+    #[config(default = 28)]
+    pub image_size: usize,
+    /// Image channels (1 for grayscale).
+    #[config(default = 1)]
+    pub channels: usize,
+    /// Side of the smallest feature map [s0].
+    #[config(default = 7)]
+    pub base_size: usize,
+    /// Filters of the first scale [n]; the encoder widens to 2n, 3n, … per scale.
+    #[config(default = 16)]
+    pub filters: usize,
+    /// Size of the discriminator's embedding [Nh].
+    #[config(default = 32)]
+    pub hidden: usize,
+    /// Size of the generator's input z [Nz]; the paper uses Nz = Nh.
+    #[config(default = 32)]
+    pub latent: usize,
+    /// 3×3 convolutions (each followed by ELU) per scale.
+    #[config(default = 2)]
+    pub repeat: usize,
+    /// Feed the upsampled first decoder map into every later scale (the paper's later version).
+    #[config(default = false)]
+    pub skip_connections: bool,
+}
+
+impl ModelConfig {
+    /// Number of scales: 28 → 14 → 7 is three.
+    pub fn num_scales(&self) -> usize {
+        let mut size = self.base_size;
+        let mut scales = 1;
+        while size < self.image_size {
+            size *= 2;
+            scales += 1;
+        }
+        scales
+    }
+
+    pub fn validate(&self) -> Result<()> {
+        let power_of_two = self.base_size > 0
+            && self.image_size % self.base_size == 0
+            && (self.image_size / self.base_size).is_power_of_two();
+        check(power_of_two, "image_size", "base_size × a power of two", self.image_size)?;
+        check(self.channels >= 1, "channels", "at least 1", self.channels)?;
+        check((1..=256).contains(&self.filters), "filters", "in 1..=256", self.filters)?;
+        check((1..=1024).contains(&self.hidden), "hidden", "in 1..=1024", self.hidden)?;
+        check((1..=1024).contains(&self.latent), "latent", "in 1..=1024", self.latent)?;
+        check((1..=4).contains(&self.repeat), "repeat", "in 1..=4", self.repeat)
+    }
+}
+
+/// Learning-rate decay when M_global stops improving.
+#[derive(Config, Debug, PartialEq)]
+pub struct LrDecayConfig {
+    /// Steps per window over which M_global is averaged; 0 turns decay off.
+    #[config(default = 1000)]
+    pub window: u64,
+    /// Windows without a 1% improvement of the best mean before the rate is cut.
+    #[config(default = 2)]
+    pub patience: u32,
+    /// Factor applied to the rate at each cut.
+    #[config(default = 0.5)]
+    pub factor: f64,
+    /// The rate never falls below this: too low a rate caused late collapse in BEGAN ports.
+    #[config(default = 1e-5)]
+    pub min_lr: f64,
+}
+
+/// Everything a run needs besides the data.
+#[derive(Config, Debug, PartialEq)]
+pub struct TrainConfig {
+    #[config(default = "ModelConfig::new()")]
+    pub model: ModelConfig,
+    /// Images per step; 16 as in the paper (128 collapsed in a published port).
+    #[config(default = 16)]
+    pub batch_size: usize,
+    /// Diversity ratio γ = E[L(G(z))] / E[L(x)] at equilibrium, in (0, 1].
+    #[config(default = 0.5)]
+    pub gamma: f64,
+    /// Proportional gain λ_k of the k_t controller.
+    #[config(default = 0.001)]
+    pub lambda_k: f64,
+    /// Adam learning rate for both networks.
+    #[config(default = 2e-4)]
+    pub lr: f64,
+    /// Adam β1 (0.5 as in the reference code).
+    #[config(default = 0.5)]
+    pub beta1: f64,
+    /// Adam β2.
+    #[config(default = 0.999)]
+    pub beta2: f64,
+    #[config(default = "LrDecayConfig::new()")]
+    pub lr_decay: LrDecayConfig,
+    /// Std of Gaussian noise added to D's inputs at step 0 (images in [-1, 1]); 0 turns it off.
+    #[config(default = 0.0)]
+    pub input_noise: f64,
+    /// Steps over which that noise decays linearly to 0.
+    #[config(default = 5000)]
+    pub input_noise_steps: u64,
+    /// Seed of the weights, the batches, z and the noise.
+    #[config(default = 42)]
+    pub seed: u64,
+}
+
+impl TrainConfig {
+    /// Checks every range; the error names the field and what is allowed.
+    pub fn validate(&self) -> Result<()> {
+        self.model.validate()?;
+        check((1..=1024).contains(&self.batch_size), "batch-size", "in 1..=1024", self.batch_size)?;
+        check(self.gamma > 0.0 && self.gamma <= 1.0, "gamma", "in (0, 1]", self.gamma)?;
+        check(self.lambda_k >= 0.0 && self.lambda_k.is_finite(), "lambda-k", "a finite number ≥ 0", self.lambda_k)?;
+        check(self.lr > 0.0 && self.lr.is_finite(), "lr", "a finite number > 0", self.lr)?;
+        check((0.0..1.0).contains(&self.beta1), "beta1", "in [0, 1)", self.beta1)?;
+        check((0.0..1.0).contains(&self.beta2), "beta2", "in [0, 1)", self.beta2)?;
+        let decay = &self.lr_decay;
+        check(decay.factor > 0.0 && decay.factor < 1.0, "lr-decay factor", "in (0, 1)", decay.factor)?;
+        check(decay.min_lr >= 0.0 && decay.min_lr.is_finite(), "lr-decay min_lr", "a finite number ≥ 0", decay.min_lr)?;
+        check(decay.patience >= 1, "lr-decay patience", "at least 1", decay.patience)?;
+        check(self.input_noise >= 0.0 && self.input_noise.is_finite(), "input-noise", "a finite number ≥ 0", self.input_noise)
+    }
+}
+
+fn check(ok: bool, field: &'static str, allowed: &'static str, value: impl ToString) -> Result<()> {
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::InvalidConfig { field, allowed, value: value.to_string() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_have_three_scales() {
+        let config = TrainConfig::new();
+        config.validate().unwrap();
+        assert_eq!(config.model.num_scales(), 3);
+    }
+
+    #[test]
+    fn out_of_range_values_name_the_field() {
+        let bad = [
+            TrainConfig::new().with_gamma(0.0),
+            TrainConfig::new().with_gamma(1.5),
+            TrainConfig::new().with_lr(f64::NAN),
+            TrainConfig::new().with_lambda_k(-1.0),
+            TrainConfig::new().with_batch_size(0),
+            TrainConfig::new().with_model(ModelConfig::new().with_image_size(30)),
+        ];
+        let fields = ["gamma", "gamma", "lr", "lambda-k", "batch-size", "image_size"];
+        for (config, field) in bad.iter().zip(fields) {
+            let err = config.validate().unwrap_err().to_string();
+            assert!(err.starts_with(field), "{err}");
+        }
+    }
+}

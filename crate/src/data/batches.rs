@@ -1,0 +1,97 @@
+//! Batches in an order shuffled per epoch from the seed. Batch t depends only on (seed, t), so a
+//! resumed run sees exactly the batches of a run that never stopped.
+
+use super::Images;
+use crate::rng::rng_for;
+use burn::prelude::*;
+use rand::seq::SliceRandom;
+
+pub struct Batches {
+    images: Images,
+    batch_size: usize,
+    seed: u64,
+    /// The epoch whose order is in `order`.
+    epoch: Option<u64>,
+    order: Vec<usize>,
+}
+
+impl Batches {
+    /// `images` must hold at least one batch.
+    pub fn new(images: Images, batch_size: usize, seed: u64) -> Self {
+        assert!(images.len() >= batch_size && batch_size > 0, "fewer images than one batch");
+        Self { images, batch_size, seed, epoch: None, order: Vec::new() }
+    }
+
+    /// Whole batches per epoch; the remainder of each shuffled epoch is skipped.
+    pub fn per_epoch(&self) -> u64 {
+        (self.images.len() / self.batch_size) as u64
+    }
+
+    pub fn images(&self) -> &Images {
+        &self.images
+    }
+
+    /// Indices of the images in batch `step`.
+    pub fn indices(&mut self, step: u64) -> &[usize] {
+        let epoch = step / self.per_epoch();
+        if self.epoch != Some(epoch) {
+            self.order = (0..self.images.len()).collect();
+            self.order.shuffle(&mut rng_for(self.seed, "epoch", epoch));
+            self.epoch = Some(epoch);
+        }
+        let start = (step % self.per_epoch()) as usize * self.batch_size;
+        &self.order[start..start + self.batch_size]
+    }
+
+    /// Batch `step` as `[batch, 1, rows, cols]` scaled to [-1, 1].
+    pub fn batch(&mut self, step: u64, device: &Device) -> Tensor<4> {
+        let (rows, cols) = (self.images.rows, self.images.cols);
+        let indices = self.indices(step).to_vec();
+        to_tensor(&self.images, &indices, device).reshape([indices.len(), 1, rows, cols])
+    }
+}
+
+/// Selected images as a flat `[n · rows · cols]` tensor in [-1, 1].
+pub fn to_tensor(images: &Images, indices: &[usize], device: &Device) -> Tensor<1> {
+    let size = images.rows * images.cols;
+    let values: Vec<f32> = indices
+        .iter()
+        .flat_map(|&i| &images.pixels[i * size..(i + 1) * size])
+        .map(|&p| p as f32 / 127.5 - 1.0)
+        .collect();
+    Tensor::from_data(TensorData::new(values, [indices.len() * size]), device)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn images(n: usize) -> Images {
+        Images { pixels: (0..n * 4).map(|i| (i % 256) as u8).collect(), labels: vec![0; n], rows: 2, cols: 2 }
+    }
+
+    #[test]
+    fn each_epoch_is_a_permutation_and_epochs_differ() {
+        let mut batches = Batches::new(images(10), 3, 7);
+        assert_eq!(batches.per_epoch(), 3);
+        let epoch = |b: &mut Batches, e: u64| -> Vec<usize> { (0..3).flat_map(|s| b.indices(e * 3 + s).to_vec()).collect() };
+        let first = epoch(&mut batches, 0);
+        let mut sorted = first.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), 9);
+        assert_ne!(first, epoch(&mut batches, 1));
+        // The same seed gives the same batches, in any order of asking.
+        let mut again = Batches::new(images(10), 3, 7);
+        assert_eq!(again.indices(4).to_vec(), batches.indices(4).to_vec());
+        assert_ne!(Batches::new(images(10), 3, 8).indices(0).to_vec(), Batches::new(images(10), 3, 7).indices(0).to_vec());
+    }
+
+    #[test]
+    fn pixels_are_scaled_to_minus_one_one() {
+        let mut batches = Batches::new(Images { pixels: vec![0, 255, 0, 255], labels: vec![0], rows: 2, cols: 2 }, 1, 0);
+        let batch = batches.batch(0, &Device::flex());
+        assert_eq!(batch.dims(), [1, 1, 2, 2]);
+        assert_eq!(batch.into_data().try_to_vec::<f32>().unwrap(), vec![-1.0, 1.0, -1.0, 1.0]);
+    }
+}

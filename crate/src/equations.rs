@@ -1,0 +1,73 @@
+//! BEGAN's equations (Berthelot et al. 2017, eq. 1, 4 and section 3.4.1), one pure function each.
+//! They take and return 1-element tensors, so a training step never has to read the GPU.
+
+use burn::prelude::*;
+
+/// L(v) = mean |v − D(v)|: the autoencoder's reconstruction loss (η = 1).
+pub fn reconstruction_loss(images: Tensor<4>, reconstructions: Tensor<4>) -> Tensor<1> {
+    (images - reconstructions).abs().mean() // [1]
+}
+
+/// L_D = L(x) − k_t · L(G(z_D)).
+pub fn discriminator_loss(loss_real: Tensor<1>, k: Tensor<1>, loss_fake: Tensor<1>) -> Tensor<1> {
+    loss_real - k * loss_fake
+}
+
+/// L_G = L(G(z_G)).
+pub fn generator_loss(loss_fake: Tensor<1>) -> Tensor<1> {
+    loss_fake
+}
+
+/// k_{t+1} = clamp(k_t + λ_k (γ L(x) − L(G(z_G))), 0, 1).
+pub fn update_k(k: Tensor<1>, gamma: f64, lambda_k: f64, loss_real: Tensor<1>, loss_fake: Tensor<1>) -> Tensor<1> {
+    let balance = loss_real.mul_scalar(gamma) - loss_fake;
+    (k + balance.mul_scalar(lambda_k)).clamp(0.0, 1.0)
+}
+
+/// M_global = L(x) + |γ L(x) − L(G(z_G))|: falls as the samples improve.
+pub fn m_global(loss_real: Tensor<1>, loss_fake: Tensor<1>, gamma: f64) -> Tensor<1> {
+    loss_real.clone() + (loss_real.mul_scalar(gamma) - loss_fake).abs()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scalar(x: f32) -> Tensor<1> {
+        Tensor::from_floats([x], &Device::flex())
+    }
+
+    fn value(t: Tensor<1>) -> f32 {
+        t.into_data().try_to_vec::<f32>().unwrap()[0]
+    }
+
+    fn close(actual: f32, expected: f32) {
+        assert!((actual - expected).abs() < 1e-6, "{actual} != {expected}");
+    }
+
+    #[test]
+    fn reconstruction_loss_is_mean_absolute_error() {
+        let device = Device::flex();
+        let v = Tensor::<1>::from_floats([1.0, -1.0, 0.5, 0.0], &device).reshape([1, 1, 2, 2]);
+        let d_v = Tensor::<1>::from_floats([0.5, -1.0, -0.5, 0.25], &device).reshape([1, 1, 2, 2]);
+        // |0.5| + 0 + |1.0| + |-0.25| = 1.75, over 4 pixels.
+        close(value(reconstruction_loss(v, d_v)), 0.4375);
+    }
+
+    #[test]
+    fn losses_by_hand() {
+        close(value(discriminator_loss(scalar(0.3), scalar(0.25), scalar(0.2))), 0.3 - 0.05);
+        close(value(generator_loss(scalar(0.17))), 0.17);
+        // γ = 0.5: 0.3 + |0.15 − 0.2| = 0.35.
+        close(value(m_global(scalar(0.3), scalar(0.2), 0.5)), 0.35);
+    }
+
+    #[test]
+    fn k_moves_by_the_balance_and_is_clipped() {
+        // 0.1 + 0.001 · (0.5·0.3 − 0.05) = 0.1001
+        close(value(update_k(scalar(0.1), 0.5, 0.001, scalar(0.3), scalar(0.05))), 0.1001);
+        // G losing the balance from k = 0 would go negative: clipped to 0.
+        close(value(update_k(scalar(0.0), 0.5, 0.001, scalar(0.1), scalar(0.4))), 0.0);
+        close(value(update_k(scalar(0.9999), 1.0, 1.0, scalar(0.5), scalar(0.0))), 1.0);
+    }
+}

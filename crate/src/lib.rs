@@ -1,0 +1,21 @@
+//! BEGAN (Berthelot, Schumm & Metz 2017) with burn: the model, its training step, data,
+//! checkpoints. The same code trains natively (CLI) and in the browser on WebGPU.
+
+pub mod adam;
+pub mod checkpoint;
+pub mod config;
+pub mod data;
+pub mod equations;
+pub mod error;
+pub mod grid;
+pub mod model;
+pub mod named;
+pub mod rng;
+pub mod trainer;
+
+#[cfg(not(target_family = "wasm"))]
+pub mod files;
+
+pub use config::{LrDecayConfig, ModelConfig, TrainConfig};
+pub use error::{Error, Result};
+pub use trainer::{Stats, Trainer};

@@ -1,0 +1,40 @@
+//! `began`: train, sample and export BEGAN models from the command line.
+
+mod cli;
+
+use clap::Parser;
+use clap::error::ErrorKind;
+use cli::args::{Cli, Command};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand) => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            // One line: clap's first line names the flag and what it allows.
+            let text = e.render().to_string();
+            eprintln!("{}", text.lines().next().unwrap_or("error: invalid arguments"));
+            return ExitCode::from(2);
+        }
+    };
+    let result = match cli.command {
+        Command::Train(args) => cli::train::run(args),
+        Command::Sample(args) => cli::sample::run(args),
+        Command::Export(args) => cli::sample::export(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(cli::Failure::Usage(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+        Err(cli::Failure::Run(e)) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,94 @@
+//! BEGAN's two networks (Berthelot et al. 2017, section 3.4).
+//! D is an autoencoder, encoder then decoder; G has the decoder's architecture with its own weights.
+
+mod decoder;
+mod encoder;
+
+pub use decoder::Decoder;
+pub use encoder::Encoder;
+
+use crate::config::ModelConfig;
+use burn::nn::{Elu, EluConfig, PaddingConfig2d};
+use burn::nn::conv::{Conv2d, Conv2dConfig};
+use burn::prelude::*;
+
+/// The discriminator: an autoencoder whose reconstruction error is the GAN's signal.
+#[derive(Module, Debug)]
+pub struct Discriminator {
+    pub encoder: Encoder,
+    pub decoder: Decoder,
+}
+
+impl Discriminator {
+    /// Reconstructs images: `[batch, channels, size, size]` in and out.
+    pub fn forward(&self, images: Tensor<4>) -> Tensor<4> {
+        let h = self.encoder.forward(images); // [batch, Nh]
+        self.decoder.forward(h) // [batch, channels, size, size]
+    }
+}
+
+/// The generator: maps z ∈ [-1, 1]^Nz to an image in [-1, 1] (unbounded output, as in the paper).
+#[derive(Module, Debug)]
+pub struct Generator {
+    pub decoder: Decoder,
+}
+
+impl Generator {
+    pub fn forward(&self, z: Tensor<2>) -> Tensor<4> {
+        self.decoder.forward(z) // [batch, channels, size, size]
+    }
+}
+
+impl ModelConfig {
+    pub fn init_discriminator(&self, device: &Device) -> Discriminator {
+        Discriminator {
+            encoder: Encoder::new(self, device),
+            decoder: Decoder::new(self, self.hidden, device),
+        }
+    }
+
+    pub fn init_generator(&self, device: &Device) -> Generator {
+        Generator { decoder: Decoder::new(self, self.latent, device) }
+    }
+}
+
+/// A 3×3 convolution that keeps the spatial size (stride 1) or halves it (stride 2).
+pub(crate) fn conv3x3(channels_in: usize, channels_out: usize, stride: usize, device: &Device) -> Conv2d {
+    Conv2dConfig::new([channels_in, channels_out], [3, 3])
+        .with_stride([stride, stride])
+        .with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1))
+        .init(device)
+}
+
+pub(crate) fn elu() -> Elu {
+    EluConfig::new().init()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shapes(config: ModelConfig) {
+        let device = Device::flex();
+        let d = config.init_discriminator(&device);
+        let g = config.init_generator(&device);
+        let size = config.image_size;
+        let images = Tensor::<4>::zeros([3, config.channels, size, size], &device);
+        assert_eq!(d.encoder.forward(images.clone()).dims(), [3, config.hidden]);
+        assert_eq!(d.forward(images).dims(), [3, config.channels, size, size]);
+        let z = Tensor::<2>::zeros([5, config.latent], &device);
+        assert_eq!(g.forward(z).dims(), [5, config.channels, size, size]);
+    }
+
+    #[test]
+    fn default_shapes() {
+        shapes(ModelConfig::new());
+    }
+
+    #[test]
+    fn skip_connections_and_other_sizes() {
+        shapes(ModelConfig::new().with_skip_connections(true));
+        shapes(ModelConfig::new().with_image_size(32).with_base_size(8).with_channels(3).with_latent(8));
+        shapes(ModelConfig::new().with_image_size(7).with_repeat(1));
+    }
+}

@@ -1,0 +1,113 @@
+//! Parameters as named tensors: read out of a module asynchronously (safe on WebGPU) and written
+//! back by name. Checkpoints and safetensors exports are built on these two functions.
+
+use crate::error::{Error, Result};
+use burn::module::{ModuleMapper, ModuleVisitor, Param};
+use burn::prelude::*;
+use std::collections::BTreeMap;
+
+/// A tensor read back to the host: row-major f32 values and their shape.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HostTensor {
+    pub shape: Vec<usize>,
+    pub values: Vec<f32>,
+}
+
+impl HostTensor {
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+}
+
+/// Reads one tensor back without blocking, so it works on WebGPU.
+pub async fn read<const D: usize>(tensor: Tensor<D>) -> Result<HostTensor> {
+    let shape = tensor.dims().to_vec();
+    let data = tensor.into_data_async().await.map_err(|e| Error::Device(format!("{e:?}")))?;
+    let values = data.try_to_vec::<f32>().map_err(|e| Error::Device(format!("{e:?}")))?;
+    Ok(HostTensor { shape, values })
+}
+
+/// Every float parameter of `module`, named `prefix.path.to.param`.
+pub async fn read_module<M: Module>(module: &M, prefix: &str, out: &mut BTreeMap<String, HostTensor>) -> Result<()> {
+    let mut collector = Collector { path: vec![prefix.to_string()], tensors: Vec::new() };
+    module.visit(&mut collector);
+    for (name, shape, tensor) in collector.tensors {
+        let mut host = read(tensor).await?;
+        host.shape = shape;
+        out.insert(name, host);
+    }
+    Ok(())
+}
+
+struct Collector {
+    path: Vec<String>,
+    tensors: Vec<(String, Vec<usize>, Tensor<1>)>,
+}
+
+impl ModuleVisitor for Collector {
+    fn enter_module(&mut self, name: &str, _container: &str) {
+        self.path.push(name.to_string());
+    }
+
+    fn exit_module(&mut self, _name: &str, _container: &str) {
+        self.path.pop();
+    }
+
+    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+        let value = param.val().inner();
+        let shape = value.dims().to_vec();
+        self.tensors.push((self.path.join("."), shape, value.flatten::<1>(0, D - 1)));
+    }
+}
+
+/// Replaces every float parameter of `module` with the tensor of the same name. Every parameter
+/// must be present with its exact shape, or nothing is returned but the error.
+pub fn load_module<M: Module>(module: M, prefix: &str, tensors: &BTreeMap<String, HostTensor>, device: &Device) -> Result<M, String> {
+    let mut loader = Loader { path: vec![prefix.to_string()], tensors, device, problems: Vec::new() };
+    let module = module.map(&mut loader);
+    match loader.problems.is_empty() {
+        true => Ok(module),
+        false => Err(loader.problems.join("; ")),
+    }
+}
+
+struct Loader<'a> {
+    path: Vec<String>,
+    tensors: &'a BTreeMap<String, HostTensor>,
+    device: &'a Device,
+    problems: Vec<String>,
+}
+
+impl ModuleMapper for Loader<'_> {
+    fn enter_module(&mut self, name: &str, _container: &str) {
+        self.path.push(name.to_string());
+    }
+
+    fn exit_module(&mut self, _name: &str, _container: &str) {
+        self.path.pop();
+    }
+
+    fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+        let name = self.path.join(".");
+        let expected = param.val().dims().to_vec();
+        match self.tensors.get(&name) {
+            None => self.problems.push(format!("missing tensor {name}")),
+            Some(t) if t.shape != expected => {
+                self.problems.push(format!("{name} has shape {:?}, the model needs {expected:?}", t.shape))
+            }
+            Some(t) => {
+                let data = TensorData::new(t.values.clone(), t.shape.clone());
+                let (id, _, mapper) = param.consume();
+                let tensor = Tensor::<D>::from_data(data, self.device);
+                // Trainable only where gradients exist: inference devices have no autodiff.
+                let tensor = if self.device.is_autodiff() { tensor.require_grad() } else { tensor };
+                return Param::from_mapped_value(id, tensor, mapper);
+            }
+        }
+        param
+    }
+}

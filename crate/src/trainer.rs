@@ -1,0 +1,219 @@
+//! The training loop's state and one BEGAN step, readable top to bottom.
+//!
+//! Nothing here reads the device on the hot path: k_t and the running means stay tensors, and the
+//! caller asks for [`Trainer::stats`] as often as it wants to draw. The only other read is one
+//! 1-element read per learning-rate window. Both are async, so the same code runs on WebGPU.
+
+use crate::adam::Adam;
+use crate::config::TrainConfig;
+use crate::equations::{discriminator_loss, generator_loss, m_global, reconstruction_loss, update_k};
+use crate::error::{Error, Result};
+use crate::model::{Discriminator, Generator};
+use crate::named::read;
+use crate::rng::{gaussian, rng_for, uniform};
+use burn::optim::GradientsParams;
+use burn::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Means over the steps since the previous call of [`Trainer::stats`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Stats {
+    /// Steps done in all.
+    pub step: u64,
+    /// Steps these means cover.
+    pub steps: u64,
+    /// L(x)
+    pub loss_real: f32,
+    /// L(G(z_G))
+    pub loss_fake: f32,
+    /// L_D
+    pub loss_d: f32,
+    /// L_G
+    pub loss_g: f32,
+    /// k_t after the last step.
+    pub k: f32,
+    pub m_global: f32,
+    pub lr: f64,
+}
+
+/// The learning-rate plateau tracker: the best window mean of M_global and windows since.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Plateau {
+    pub best: Option<f32>,
+    pub stale_windows: u32,
+}
+
+pub struct Trainer {
+    pub config: TrainConfig,
+    /// The autodiff device everything lives on.
+    pub device: Device,
+    pub discriminator: Discriminator,
+    pub generator: Generator,
+    pub adam_d: Adam,
+    pub adam_g: Adam,
+    /// k_t, shape [1], without autodiff.
+    pub k: Tensor<1>,
+    /// Steps done.
+    pub step: u64,
+    /// Current learning rate (after decay).
+    pub lr: f64,
+    pub plateau: Plateau,
+    /// Sum of M_global over the current decay window, shape [1].
+    pub window_sum: Tensor<1>,
+    /// Sums of [L(x), L(G(z_G)), L_D, L_G, M_global] since the last `stats()`, and how many steps.
+    running: Tensor<1>,
+    running_steps: u64,
+}
+
+impl Trainer {
+    /// Fresh networks from the config's seed. `device` gets autodiff if it lacks it.
+    pub fn new(config: TrainConfig, device: &Device) -> Result<Self> {
+        config.validate()?;
+        let device = device.clone().autodiff();
+        device.seed(config.seed);
+        let discriminator = config.model.init_discriminator(&device);
+        let generator = config.model.init_generator(&device);
+        Ok(Self::assemble(config, device, discriminator, generator))
+    }
+
+    /// A trainer at step 0 around existing networks (a checkpoint fills in the rest).
+    pub(crate) fn assemble(config: TrainConfig, device: Device, discriminator: Discriminator, generator: Generator) -> Self {
+        let inner = device.clone().inner();
+        Self {
+            adam_d: Adam::new(config.beta1, config.beta2),
+            adam_g: Adam::new(config.beta1, config.beta2),
+            lr: config.lr,
+            config,
+            discriminator,
+            generator,
+            k: Tensor::zeros([1], &inner), // k_0 = 0
+            step: 0,
+            plateau: Plateau { best: None, stale_windows: 0 },
+            window_sum: Tensor::zeros([1], &inner),
+            running: Tensor::zeros([5], &inner),
+            running_steps: 0,
+            device,
+        }
+    }
+
+    /// One BEGAN step on a batch of real images `[batch, channels, size, size]` in [-1, 1]:
+    /// D on L_D with the fakes detached, then G on L_G, then k_t.
+    pub async fn step(&mut self, real: Tensor<4>) -> Result<()> {
+        let config = &self.config;
+        let [batch, channels, height, width] = real.dims();
+        let mut rng = rng_for(config.seed, "step", self.step);
+        let z_d = uniform(&mut rng, batch, config.model.latent, &self.device); // [batch, Nz]
+        let z_g = uniform(&mut rng, batch, config.model.latent, &self.device); // [batch, Nz]
+
+        // Instance noise on everything D sees, decaying linearly to 0.
+        let progress = self.step as f64 / config.input_noise_steps.max(1) as f64;
+        let noise_std = config.input_noise * (1.0 - progress).max(0.0);
+        let mut noisy = |images: Tensor<4>| match noise_std > 0.0 {
+            true => images + gaussian(&mut rng, [batch, channels, height, width], noise_std, &self.device),
+            false => images,
+        };
+
+        // Discriminator: L_D = L(x) − k_t L(G(z_D)).
+        let real = noisy(real.to_device(&self.device));
+        let fake = noisy(self.generator.forward(z_d).detach());
+        let loss_real = reconstruction_loss(real.clone(), self.discriminator.forward(real));
+        let loss_fake_d = reconstruction_loss(fake.clone(), self.discriminator.forward(fake));
+        let loss_d = discriminator_loss(loss_real.clone(), self.k.clone(), loss_fake_d);
+        let grads = GradientsParams::from_grads(loss_d.backward(), &self.discriminator);
+        self.discriminator = self.adam_d.step(self.lr, self.discriminator.clone(), grads);
+
+        // Generator: L_G = L(G(z_G)), through the updated D.
+        let fake = noisy(self.generator.forward(z_g));
+        let loss_fake = reconstruction_loss(fake.clone(), self.discriminator.forward(fake));
+        let loss_g = generator_loss(loss_fake.clone());
+        let grads = GradientsParams::from_grads(loss_g.backward(), &self.generator);
+        self.generator = self.adam_g.step(self.lr, self.generator.clone(), grads);
+
+        // Equilibrium: k_{t+1} and M_global from this step's losses.
+        let (loss_real, loss_fake) = (loss_real.inner(), loss_fake.inner());
+        let (gamma, lambda_k) = (self.config.gamma, self.config.lambda_k);
+        self.k = update_k(self.k.clone(), gamma, lambda_k, loss_real.clone(), loss_fake.clone());
+        let m = m_global(loss_real.clone(), loss_fake.clone(), gamma);
+        let losses = [loss_real, loss_fake, loss_d.inner(), loss_g.inner(), m.clone()];
+        self.running = self.running.clone() + Tensor::cat(losses.to_vec(), 0);
+        self.running_steps += 1;
+        self.window_sum = self.window_sum.clone() + m;
+        self.step += 1;
+
+        let window = self.config.lr_decay.window;
+        if window > 0 && self.step % window == 0 {
+            self.end_window().await?;
+        }
+        Ok(())
+    }
+
+    /// Halves (by the configured factor) the learning rate when M_global has stopped improving.
+    async fn end_window(&mut self) -> Result<()> {
+        let sum = read(std::mem::replace(&mut self.window_sum, Tensor::zeros([1], &self.device.clone().inner()))).await?;
+        let mean = sum.values[0] / self.config.lr_decay.window as f32;
+        check_finite(self.step, "M_global", mean)?;
+        let decay = &self.config.lr_decay;
+        match self.plateau.best {
+            Some(best) if mean > best * 0.99 => self.plateau.stale_windows += 1,
+            _ => {
+                self.plateau.best = Some(mean);
+                self.plateau.stale_windows = 0;
+            }
+        }
+        if self.plateau.stale_windows >= decay.patience {
+            self.lr = (self.lr * decay.factor).max(decay.min_lr);
+            self.plateau.stale_windows = 0;
+        }
+        Ok(())
+    }
+
+    /// Reads the means since the last call (one small async read) and checks they are finite.
+    pub async fn stats(&mut self) -> Result<Stats> {
+        let inner = self.device.clone().inner();
+        let running = std::mem::replace(&mut self.running, Tensor::zeros([5], &inner));
+        let steps = std::mem::take(&mut self.running_steps);
+        let values = read(Tensor::cat(vec![running, self.k.clone()], 0)).await?.values;
+        let mean = |i: usize| values[i] / steps.max(1) as f32;
+        let stats = Stats {
+            step: self.step,
+            steps,
+            loss_real: mean(0),
+            loss_fake: mean(1),
+            loss_d: mean(2),
+            loss_g: mean(3),
+            m_global: mean(4),
+            k: values[5],
+            lr: self.lr,
+        };
+        for (what, value) in [("L(x)", stats.loss_real), ("L(G(z))", stats.loss_fake), ("L_D", stats.loss_d), ("k_t", stats.k)] {
+            check_finite(self.step, what, value)?;
+        }
+        Ok(stats)
+    }
+
+    /// Live changes to the controller and the optimiser (checked like the config).
+    pub fn set_hyperparameters(&mut self, gamma: f64, lambda_k: f64, lr: f64) -> Result<()> {
+        let candidate = self.config.clone().with_gamma(gamma).with_lambda_k(lambda_k).with_lr(lr);
+        candidate.validate()?;
+        self.config = candidate;
+        self.lr = lr;
+        Ok(())
+    }
+
+    /// G(z) for the given z `[n, Nz]`, without building a graph: `[n, channels, size, size]`.
+    pub fn generate(&self, z: Tensor<2>) -> Tensor<4> {
+        self.generator.forward(z.to_device(&self.device)).detach().inner()
+    }
+
+    /// D(x): reconstructions of the given images, without building a graph.
+    pub fn reconstruct(&self, images: Tensor<4>) -> Tensor<4> {
+        self.discriminator.forward(images.to_device(&self.device)).detach().inner()
+    }
+}
+
+fn check_finite(step: u64, what: &'static str, value: f32) -> Result<()> {
+    match value.is_finite() {
+        true => Ok(()),
+        false => Err(Error::NonFinite { step, what, value }),
+    }
+}

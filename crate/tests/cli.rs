@@ -1,0 +1,109 @@
+//! The `began` binary: argument errors, and a short train → sample → export → resume.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn began(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_began")).args(args).output().unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn invalid_arguments_give_one_line_naming_the_flag_and_exit_2() {
+    let data = common::data_dir();
+    let data = data.to_str().unwrap();
+    let cases: [(&[&str], &str, &str); 8] = [
+        (&["--gamma", "1.5"], "--gamma", "(0, 1]"),
+        (&["--gamma", "0"], "--gamma", "(0, 1]"),
+        (&["--lambda-k", "-0.1"], "--lambda-k", "≥ 0"),
+        (&["--lr", "0"], "--lr", "> 0"),
+        (&["--lr", "NaN"], "--lr", "> 0"),
+        (&["--batch-size", "0"], "--batch-size", "1..=1024"),
+        (&["--steps", "0"], "--steps", "> 0"),
+        (&["--data-dir", "/no/such/dir"], "--data-dir", "fetch-data"),
+    ];
+    for (extra, flag, allowed) in cases {
+        let mut args = vec!["train", "--dataset", "mnist", "--out", "/tmp/began-unused"];
+        if extra[0] != "--data-dir" {
+            args.extend(["--data-dir", data]);
+        }
+        args.extend_from_slice(extra);
+        let output = began(&args);
+        let message = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{extra:?}: {message}");
+        assert_eq!(message.trim_end().lines().count(), 1, "{extra:?}: {message}");
+        assert!(message.contains(flag) && message.contains(allowed), "{extra:?}: {message}");
+    }
+}
+
+#[test]
+fn train_sample_export_and_resume() {
+    let dir = tempdir("run");
+    let out = dir.to_str().unwrap();
+    let data = common::data_dir();
+    let train = |steps: &str, resume: Option<&str>| {
+        let mut args = vec!["train", "--dataset", "mnist", "--data-dir", data.to_str().unwrap(), "--steps", steps];
+        args.extend(["--filters", "4", "--hidden", "8", "--log-every", "5", "--sample-every", "10", "--out", out]);
+        if let Some(checkpoint) = resume {
+            args.extend(["--resume", checkpoint]);
+        }
+        let output = began(&args);
+        assert!(output.status.success(), "{}", stderr(&output));
+    };
+    train("20", None);
+    let metrics = std::fs::read_to_string(dir.join("metrics.csv")).unwrap();
+    let mut lines = metrics.lines();
+    assert_eq!(lines.next(), Some("step,loss_real,loss_fake,loss_d,loss_g,k,m_global,lr,ms_per_step"));
+    let steps: Vec<&str> = lines.map(|l| l.split(',').next().unwrap()).collect();
+    assert_eq!(steps, ["5", "10", "15", "20"]);
+    for file in ["config.json", "samples/step_000010.png", "samples/step_000020.png", "checkpoint.safetensors"] {
+        assert!(dir.join(file).is_file(), "missing {file}");
+    }
+    let config: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("config.json")).unwrap()).unwrap();
+    assert_eq!(config["model"]["filters"], 4);
+
+    let checkpoint = dir.join("checkpoint.safetensors");
+    let checkpoint = checkpoint.to_str().unwrap();
+    let grid = dir.join("grid.png");
+    let output = began(&["sample", "--checkpoint", checkpoint, "--n", "16", "--out", grid.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(std::fs::read(&grid).unwrap().starts_with(b"\x89PNG"));
+    let weights = dir.join("model.safetensors");
+    let output = began(&["export", "--checkpoint", checkpoint, "--out", weights.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = began(&["sample", "--checkpoint", weights.to_str().unwrap(), "--out", grid.to_str().unwrap()]);
+    assert!(output.status.success(), "the export should sample too: {}", stderr(&output));
+
+    train("30", Some(checkpoint));
+    let metrics = std::fs::read_to_string(dir.join("metrics.csv")).unwrap();
+    assert!(metrics.lines().last().unwrap().starts_with("30,"), "{metrics}");
+    assert_eq!(metrics.lines().filter(|l| l.starts_with("step,")).count(), 1, "resume appends");
+}
+
+#[test]
+fn a_corrupt_checkpoint_is_refused_and_nothing_is_overwritten() {
+    let dir = tempdir("corrupt");
+    let corrupt = dir.join("checkpoint.safetensors");
+    std::fs::write(&corrupt, b"definitely not a checkpoint").unwrap();
+    let data = common::data_dir();
+    let output = began(&[
+        "train", "--dataset", "mnist", "--data-dir", data.to_str().unwrap(), "--steps", "5",
+        "--resume", corrupt.to_str().unwrap(), "--out", dir.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("checkpoint.safetensors"), "{}", stderr(&output));
+    assert_eq!(std::fs::read(&corrupt).unwrap(), b"definitely not a checkpoint");
+    assert!(!dir.join("metrics.csv").exists());
+}
+
+fn tempdir(name: &str) -> std::path::PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-{name}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
