@@ -17,7 +17,8 @@ pub struct ModelConfig {
     #[config(default = 7)]
     pub base_size: usize,
     /// Filters of the first scale [n]; the encoder widens to 2n, 3n, … per scale.
-    #[config(default = 16)]
+    /// 8 keeps a batch-16 step near 250 ms on 2 CPU cores; 16 costs about twice that.
+    #[config(default = 8)]
     pub filters: usize,
     /// Size of the discriminator's embedding [Nh].
     #[config(default = 32)]
@@ -83,14 +84,15 @@ pub struct TrainConfig {
     /// Images per step; 16 as in the paper (128 collapsed in a published port).
     #[config(default = 16)]
     pub batch_size: usize,
-    /// Diversity ratio γ = E[L(G(z))] / E[L(x)] at equilibrium, in (0, 1].
-    #[config(default = 0.5)]
+    /// Diversity ratio γ = E[L(G(z))] / E[L(x)] at equilibrium, in (0, 1]. On MNIST, 0.5 and 0.7
+    /// collapsed onto 1s within 1,500 steps here; 1.0 was the most diverse.
+    #[config(default = 1.0)]
     pub gamma: f64,
     /// Proportional gain λ_k of the k_t controller.
     #[config(default = 0.001)]
     pub lambda_k: f64,
-    /// Adam learning rate for both networks.
-    #[config(default = 2e-4)]
+    /// Adam learning rate for both networks (the paper's 1e-4 is slow for a toy run on a CPU).
+    #[config(default = 5e-4)]
     pub lr: f64,
     /// Adam β1 (0.5 as in the reference code).
     #[config(default = 0.5)]

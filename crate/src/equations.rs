@@ -38,7 +38,7 @@ mod tests {
     }
 
     fn value(t: Tensor<1>) -> f32 {
-        t.into_data().try_to_vec::<f32>().unwrap()[0]
+        futures_lite::future::block_on(crate::named::read(t)).unwrap().values[0]
     }
 
     fn close(actual: f32, expected: f32) {

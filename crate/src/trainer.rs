@@ -191,6 +191,14 @@ impl Trainer {
         Ok(stats)
     }
 
+    /// Fails if any step since the last `stats()` gave a non-finite loss or k_t; resets nothing.
+    /// Call it before keeping a checkpoint, so the one kept is always a good state.
+    pub async fn check(&self) -> Result<()> {
+        let values = read(Tensor::cat(vec![self.running.clone(), self.k.clone()], 0)).await?.values;
+        let names = ["L(x)", "L(G(z))", "L_D", "L_G", "M_global", "k_t"];
+        names.into_iter().zip(values).try_for_each(|(what, value)| check_finite(self.step, what, value))
+    }
+
     /// Live changes to the controller and the optimiser (checked like the config).
     pub fn set_hyperparameters(&mut self, gamma: f64, lambda_k: f64, lr: f64) -> Result<()> {
         let candidate = self.config.clone().with_gamma(gamma).with_lambda_k(lambda_k).with_lr(lr);

@@ -56,19 +56,19 @@ pub struct TrainArgs {
     /// Images per step [default: 16].
     #[arg(long, value_parser = batch_size)]
     pub batch_size: Option<usize>,
-    /// Diversity ratio γ in (0, 1] [default: 0.5].
+    /// Diversity ratio γ in (0, 1] [default: 1.0].
     #[arg(long, value_parser = gamma, allow_negative_numbers = true)]
     pub gamma: Option<f64>,
     /// Gain λ_k of the k_t controller, ≥ 0 [default: 0.001].
     #[arg(long, value_parser = non_negative, allow_negative_numbers = true)]
     pub lambda_k: Option<f64>,
-    /// Adam learning rate, > 0 [default: 0.0002].
+    /// Adam learning rate, > 0 [default: 0.0005].
     #[arg(long, value_parser = positive, allow_negative_numbers = true)]
     pub lr: Option<f64>,
     /// Seed of weights, batches, z and noise [default: 42].
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Filters n of the first scale [default: 16].
+    /// Filters n of the first scale [default: 8].
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub filters: Option<u16>,
     /// Embedding and latent size Nh = Nz [default: 32].

@@ -106,8 +106,9 @@ fn config_from(args: &TrainArgs) -> TrainConfig {
     config
 }
 
-/// A checkpoint only after finite stats, so the one on disk is always the last good state.
+/// A checkpoint only of a finite state, so the one on disk is always the last good state.
 fn save(trainer: &Trainer, fixed_z: &burn::tensor::Tensor<2>, out: &Path) -> Result<(), Failure> {
+    block_on(trainer.check()).map_err(|e| diverged(e, out))?;
     let samples = block_on(read_tensor(trainer.generate(fixed_z.clone())))?;
     png::write(&out.join(format!("samples/step_{:06}.png", trainer.step)), &grid(&samples, 8))?;
     let bytes = block_on(checkpoint::to_bytes(trainer))?;
