@@ -32,6 +32,10 @@ pub struct ModelConfig {
     /// Feed the upsampled first decoder map into every later scale (the paper's later version).
     #[config(default = false)]
     pub skip_connections: bool,
+    /// Squash G's output with tanh into the images' range [-1, 1]. The paper's G is unbounded;
+    /// on MNIST an unbounded G drifted to saturated blobs here.
+    #[config(default = true)]
+    pub generator_tanh: bool,
 }
 
 impl ModelConfig {

@@ -77,6 +77,9 @@ pub struct TrainArgs {
     /// Std of Gaussian noise on D's inputs, decaying to 0 [default: 0, off].
     #[arg(long, value_parser = non_negative, allow_negative_numbers = true)]
     pub input_noise: Option<f64>,
+    /// Leave G's output unbounded, as in the paper (default: tanh into [-1, 1]).
+    #[arg(long)]
+    pub no_tanh: bool,
     #[arg(long, value_enum, default_value_t = Backend::Cpu)]
     pub backend: Backend,
     /// Continue from this checkpoint; its config is used, with the flags above overriding it.

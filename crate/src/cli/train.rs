@@ -45,7 +45,7 @@ pub fn run(args: TrainArgs) -> Outcome {
     let images = load(data_dir, args.dataset.dir_name(), Split::Train)?;
     let model = &trainer.config.model;
     images.expect_size(args.dataset.dir_name(), model.image_size, model.image_size)?;
-    let mut batches = Batches::new(images, trainer.config.batch_size, trainer.config.seed);
+    let mut batches = Batches::new(images, trainer.config.batch_size, trainer.config.seed)?;
 
     let out = &args.out;
     std::fs::create_dir_all(out.join("samples")).map_err(|e| Error::io(out, e))?;
@@ -94,6 +94,7 @@ fn config_from(args: &TrainArgs) -> TrainConfig {
     if let Some(filters) = args.filters {
         model.filters = filters as usize;
     }
+    model.generator_tanh = !args.no_tanh;
     if let Some(hidden) = args.hidden {
         (model.hidden, model.latent) = (hidden as usize, hidden as usize);
     }

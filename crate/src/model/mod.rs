@@ -27,15 +27,20 @@ impl Discriminator {
     }
 }
 
-/// The generator: maps z ∈ [-1, 1]^Nz to an image in [-1, 1] (unbounded output, as in the paper).
+/// The generator: maps z ∈ [-1, 1]^Nz to an image, squashed into [-1, 1] unless configured off.
 #[derive(Module, Debug)]
 pub struct Generator {
     pub decoder: Decoder,
+    tanh: bool,
 }
 
 impl Generator {
     pub fn forward(&self, z: Tensor<2>) -> Tensor<4> {
-        self.decoder.forward(z) // [batch, channels, size, size]
+        let images = self.decoder.forward(z); // [batch, channels, size, size]
+        match self.tanh {
+            true => burn::tensor::activation::tanh(images), // [batch, channels, size, size] in (-1, 1)
+            false => images,
+        }
     }
 }
 
@@ -48,7 +53,7 @@ impl ModelConfig {
     }
 
     pub fn init_generator(&self, device: &Device) -> Generator {
-        Generator { decoder: Decoder::new(self, self.latent, device) }
+        Generator { decoder: Decoder::new(self, self.latent, device), tanh: self.generator_tanh }
     }
 }
 
@@ -78,6 +83,17 @@ mod tests {
         assert_eq!(d.forward(images).dims(), [3, config.channels, size, size]);
         let z = Tensor::<2>::zeros([5, config.latent], &device);
         assert_eq!(g.forward(z).dims(), [5, config.channels, size, size]);
+    }
+
+    #[test]
+    fn tanh_bounds_the_generator_and_can_be_turned_off() {
+        let device = Device::flex();
+        let z = Tensor::<2>::ones([2, 32], &device).mul_scalar(1000.0);
+        let read = |g: Generator| futures_lite::future::block_on(crate::named::read(g.forward(z.clone()))).unwrap().values;
+        let bounded = read(ModelConfig::new().init_generator(&device));
+        assert!(bounded.iter().all(|v| v.abs() <= 1.0));
+        let unbounded = read(ModelConfig::new().with_generator_tanh(false).init_generator(&device));
+        assert!(unbounded.iter().any(|v| v.abs() > 1.0), "a large z should leave [-1, 1] without tanh");
     }
 
     #[test]
