@@ -18,7 +18,7 @@ fn main() {
     for batch_size in [16, 64] {
         let config = TrainConfig::new().with_batch_size(batch_size);
         let mut trainer = Trainer::new(config.clone(), &Device::flex()).unwrap();
-        let mut batches = Batches::new(images.clone(), batch_size, 0);
+        let mut batches = Batches::new(images.clone(), batch_size, 0).unwrap();
         let mut run = |steps: u64| {
             let start = Instant::now();
             for _ in 0..steps {

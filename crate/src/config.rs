@@ -135,6 +135,38 @@ impl TrainConfig {
     }
 }
 
+impl TrainConfig {
+    /// The defaults overlaid with the fields of `partial`, which may name any subset of the
+    /// config, nested as in `config.json` (`{"gamma": 0.7, "model": {"filters": 16}}`). Unknown
+    /// fields are refused, so a typo is not silently ignored. The result is validated.
+    pub fn from_partial(partial: serde_json::Value) -> Result<Self> {
+        let mut merged = serde_json::to_value(TrainConfig::new()).expect("configs serialise");
+        overlay(&mut merged, partial, "")?;
+        let config: TrainConfig = serde_json::from_value(merged).map_err(|e| Error::ConfigFormat(e.to_string()))?;
+        config.validate()?;
+        Ok(config)
+    }
+}
+
+fn overlay(base: &mut serde_json::Value, partial: serde_json::Value, path: &str) -> Result<()> {
+    use serde_json::Value;
+    match (base, partial) {
+        (Value::Object(base), Value::Object(partial)) => {
+            for (key, value) in partial {
+                let field = format!("{path}{key}");
+                let slot = base.get_mut(&key).ok_or_else(|| Error::ConfigFormat(format!("unknown field `{field}`")))?;
+                overlay(slot, value, &format!("{field}."))?;
+            }
+            Ok(())
+        }
+        (_, Value::Object(_)) => Err(Error::ConfigFormat(format!("`{}` is not a group of settings", path.trim_end_matches('.')))),
+        (base, value) => {
+            *base = value;
+            Ok(())
+        }
+    }
+}
+
 fn check(ok: bool, field: &'static str, allowed: &'static str, value: impl ToString) -> Result<()> {
     if ok {
         Ok(())
@@ -152,6 +184,18 @@ mod tests {
         let config = TrainConfig::new();
         config.validate().unwrap();
         assert_eq!(config.model.num_scales(), 3);
+    }
+
+    #[test]
+    fn a_partial_config_overlays_the_defaults() {
+        let config = TrainConfig::from_partial(serde_json::json!({"gamma": 0.7, "model": {"filters": 16}})).unwrap();
+        assert_eq!(config, TrainConfig::new().with_gamma(0.7).with_model(ModelConfig::new().with_filters(16)));
+        assert_eq!(TrainConfig::from_partial(serde_json::json!({})).unwrap(), TrainConfig::new());
+        let error = |v| TrainConfig::from_partial(v).unwrap_err().to_string();
+        assert!(error(serde_json::json!({"gama": 0.7})).contains("unknown field `gama`"));
+        assert!(error(serde_json::json!({"model": {"filter": 1}})).contains("unknown field `model.filter`"));
+        assert!(error(serde_json::json!({"gamma": "high"})).starts_with("config:"));
+        assert!(error(serde_json::json!({"gamma": 2.0})).starts_with("gamma must be in (0, 1]"));
     }
 
     #[test]

@@ -12,6 +12,9 @@ pub enum Error {
         allowed: &'static str,
         value: String,
     },
+    /// A config that is not the expected JSON shape (an unknown field, a string for a number).
+    #[error("config: {0}")]
+    ConfigFormat(String),
     /// A malformed IDX data file.
     #[error("{file}: {reason}")]
     BadData { file: String, reason: String },

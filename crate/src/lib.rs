@@ -11,10 +11,13 @@ pub mod grid;
 pub mod model;
 pub mod named;
 pub mod rng;
+pub mod session;
 pub mod trainer;
 
 #[cfg(not(target_family = "wasm"))]
 pub mod files;
+#[cfg(target_family = "wasm")]
+pub mod web;
 
 pub use config::{LrDecayConfig, ModelConfig, TrainConfig};
 pub use error::{Error, Result};

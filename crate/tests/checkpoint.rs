@@ -30,7 +30,7 @@ fn steps(trainer: &mut Trainer, batches: &mut Batches, n: usize) -> Vec<Stats> {
 
 #[test]
 fn resuming_gives_the_same_next_losses_as_never_stopping() {
-    let mut batches = Batches::new(common::mnist(256), 16, 11);
+    let mut batches = Batches::new(common::mnist(256), 16, 11).unwrap();
     let mut trainer = Trainer::new(config(), &Device::flex()).unwrap();
     steps(&mut trainer, &mut batches, 5);
     let bytes = block_on(to_bytes(&trainer)).unwrap();
@@ -39,7 +39,7 @@ fn resuming_gives_the_same_next_losses_as_never_stopping() {
     let mut resumed = from_bytes(&bytes, "test", &Device::flex()).unwrap();
     assert_eq!(resumed.step, 5);
     assert_eq!(resumed.config, config());
-    let mut batches = Batches::new(common::mnist(256), 16, 11);
+    let mut batches = Batches::new(common::mnist(256), 16, 11).unwrap();
     let after_resume = steps(&mut resumed, &mut batches, 4);
     assert_eq!(uninterrupted, after_resume);
 }

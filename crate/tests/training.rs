@@ -14,7 +14,7 @@ fn reconstruction_of_real_images_improves_and_k_stays_in_range() {
         .with_lr(5e-4)
         .with_seed(3);
     let mut trainer = Trainer::new(config, &Device::flex()).unwrap();
-    let mut batches = Batches::new(common::mnist(1024), 16, 3);
+    let mut batches = Batches::new(common::mnist(1024), 16, 3).unwrap();
     let mut l_x = Vec::new();
     let mut k = Vec::new();
     for _ in 0..200 {
@@ -38,7 +38,7 @@ fn same_seed_same_run_and_other_seed_other_run() {
     let run = |seed: u64| {
         let config = TrainConfig::new().with_model(ModelConfig::new().with_filters(4).with_hidden(8).with_latent(8)).with_seed(seed);
         let mut trainer = Trainer::new(config, &Device::flex()).unwrap();
-        let mut batches = Batches::new(common::mnist(64), 16, seed);
+        let mut batches = Batches::new(common::mnist(64), 16, seed).unwrap();
         for _ in 0..3 {
             let batch = batches.batch(trainer.step, &trainer.device);
             block_on(trainer.step(batch)).unwrap();
@@ -57,7 +57,7 @@ fn learning_rate_decays_when_m_global_stalls() {
     config.lr_decay.patience = 1;
     config.lr_decay.min_lr = 3e-10;
     let mut trainer = Trainer::new(config, &Device::flex()).unwrap();
-    let mut batches = Batches::new(common::mnist(64), 16, 0);
+    let mut batches = Batches::new(common::mnist(64), 16, 0).unwrap();
     for _ in 0..20 {
         let batch = batches.batch(trainer.step, &trainer.device);
         block_on(trainer.step(batch)).unwrap();
@@ -71,7 +71,7 @@ fn learning_rate_decays_when_m_global_stalls() {
 fn a_diverging_run_is_an_error_not_a_panic() {
     let config = TrainConfig::new().with_model(ModelConfig::new().with_filters(4).with_hidden(8).with_latent(8)).with_lr(1e30);
     let mut trainer = Trainer::new(config, &Device::flex()).unwrap();
-    let mut batches = Batches::new(common::mnist(64), 16, 0);
+    let mut batches = Batches::new(common::mnist(64), 16, 0).unwrap();
     let mut outcome = Ok(());
     for _ in 0..4 {
         let batch = batches.batch(trainer.step, &trainer.device);

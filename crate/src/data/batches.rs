@@ -2,6 +2,7 @@
 //! resumed run sees exactly the batches of a run that never stopped.
 
 use super::Images;
+use crate::error::{Error, Result};
 use crate::rng::rng_for;
 use burn::prelude::*;
 use rand::seq::SliceRandom;
@@ -16,10 +17,13 @@ pub struct Batches {
 }
 
 impl Batches {
-    /// `images` must hold at least one batch.
-    pub fn new(images: Images, batch_size: usize, seed: u64) -> Self {
-        assert!(images.len() >= batch_size && batch_size > 0, "fewer images than one batch");
-        Self { images, batch_size, seed, epoch: None, order: Vec::new() }
+    /// Fails unless `images` hold at least one whole batch.
+    pub fn new(images: Images, batch_size: usize, seed: u64) -> Result<Self> {
+        if batch_size == 0 || images.len() < batch_size {
+            let reason = format!("{} images, fewer than one batch of {batch_size}", images.len());
+            return Err(Error::BadData { file: "dataset".into(), reason });
+        }
+        Ok(Self { images, batch_size, seed, epoch: None, order: Vec::new() })
     }
 
     /// Whole batches per epoch; the remainder of each shuffled epoch is skipped.
@@ -72,7 +76,7 @@ mod tests {
 
     #[test]
     fn each_epoch_is_a_permutation_and_epochs_differ() {
-        let mut batches = Batches::new(images(10), 3, 7);
+        let mut batches = Batches::new(images(10), 3, 7).unwrap();
         assert_eq!(batches.per_epoch(), 3);
         let epoch = |b: &mut Batches, e: u64| -> Vec<usize> { (0..3).flat_map(|s| b.indices(e * 3 + s).to_vec()).collect() };
         let first = epoch(&mut batches, 0);
@@ -82,14 +86,20 @@ mod tests {
         assert_eq!(sorted.len(), 9);
         assert_ne!(first, epoch(&mut batches, 1));
         // The same seed gives the same batches, in any order of asking.
-        let mut again = Batches::new(images(10), 3, 7);
+        let mut again = Batches::new(images(10), 3, 7).unwrap();
         assert_eq!(again.indices(4).to_vec(), batches.indices(4).to_vec());
-        assert_ne!(Batches::new(images(10), 3, 8).indices(0).to_vec(), Batches::new(images(10), 3, 7).indices(0).to_vec());
+        assert_ne!(Batches::new(images(10), 3, 8).unwrap().indices(0).to_vec(), Batches::new(images(10), 3, 7).unwrap().indices(0).to_vec());
+    }
+
+    #[test]
+    fn too_few_images_for_a_batch_is_an_error() {
+        let message = Batches::new(images(2), 3, 0).err().expect("should fail").to_string();
+        assert!(message.contains("2 images, fewer than one batch of 3"), "{message}");
     }
 
     #[test]
     fn pixels_are_scaled_to_minus_one_one() {
-        let mut batches = Batches::new(Images { pixels: vec![0, 255, 0, 255], labels: vec![0], rows: 2, cols: 2 }, 1, 0);
+        let mut batches = Batches::new(Images { pixels: vec![0, 255, 0, 255], labels: vec![0], rows: 2, cols: 2 }, 1, 0).unwrap();
         let batch = batches.batch(0, &Device::flex());
         assert_eq!(batch.dims(), [1, 1, 2, 2]);
         let values = futures_lite::future::block_on(crate::named::read(batch)).unwrap().values;

@@ -3,7 +3,7 @@
 mod batches;
 mod idx;
 
-pub use batches::Batches;
+pub use batches::{Batches, to_tensor};
 pub use idx::{Images, encode};
 
 #[cfg(not(target_family = "wasm"))]

@@ -1,0 +1,185 @@
+//! A training session as the page drives it: a trainer, its data, and the pictures the page draws.
+//!
+//! Plain Rust with no wasm-bindgen, so it is tested natively; `web.rs` wraps it for JavaScript.
+//! Large state (weights, optimiser moments, the dataset) stays here; callers get small results.
+
+use crate::checkpoint;
+use crate::config::TrainConfig;
+use crate::data::{Batches, Images};
+use crate::error::{Error, Result};
+use crate::grid::{Picture, grid};
+use crate::named::read;
+use crate::rng::{rng_for, uniform};
+use crate::trainer::{Stats, Trainer};
+use burn::prelude::*;
+use serde::Serialize;
+use web_time::Instant;
+
+/// Columns (and rows) of the fixed-z sample grid.
+pub const GRID_SIDE: usize = 8;
+/// Images per row of the reconstruction panel.
+pub const SHOWN: usize = 8;
+
+/// What one call of [`Session::step`] reports: the trainer's means plus progress and speed.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Progress {
+    #[serde(flatten)]
+    pub stats: Stats,
+    /// Passes over the training set so far (fractional).
+    pub epoch: f64,
+    /// Wall-clock milliseconds per step over this call, including the read-back.
+    pub ms_per_step: f64,
+}
+
+pub struct Session {
+    pub trainer: Trainer,
+    batches: Batches,
+    /// z of the sample grid, fixed by the seed so grids are comparable across steps.
+    fixed_z: Tensor<2>,
+    /// Real images shown beside their reconstructions, `[SHOWN, 1, size, size]`.
+    shown: Tensor<4>,
+}
+
+impl Session {
+    /// A fresh run of `config` on `images`, on `device`.
+    pub fn new(config: TrainConfig, device: &Device, images: Images) -> Result<Self> {
+        Self::around(Trainer::new(config, device)?, images)
+    }
+
+    /// A run restored from checkpoint bytes; `file` names them in errors.
+    pub fn resume(bytes: &[u8], file: &str, device: &Device, images: Images) -> Result<Self> {
+        Self::around(checkpoint::from_bytes(bytes, file, device)?, images)
+    }
+
+    fn around(trainer: Trainer, images: Images) -> Result<Self> {
+        let model = &trainer.config.model;
+        if model.channels != 1 {
+            let reason = format!("grayscale images, but the model has {} channels", model.channels);
+            return Err(Error::BadData { file: "dataset".into(), reason });
+        }
+        images.expect_size("dataset", model.image_size, model.image_size)?;
+        let inner = trainer.device.clone().inner();
+        let fixed_z = uniform(&mut rng_for(trainer.config.seed, "fixed-z", 0), GRID_SIDE * GRID_SIDE, model.latent, &inner);
+        let (rows, cols) = (images.rows, images.cols);
+        let picks: Vec<usize> = (0..SHOWN.min(images.len())).map(|i| i * images.len() / SHOWN).collect();
+        let shown = crate::data::to_tensor(&images, &picks, &inner).reshape([picks.len(), 1, rows, cols]);
+        let batches = Batches::new(images, trainer.config.batch_size, trainer.config.seed)?;
+        Ok(Self { trainer, batches, fixed_z, shown })
+    }
+
+    /// Runs `n` steps (at least one), then reads their mean losses: one small async read.
+    pub async fn step(&mut self, n: u32) -> Result<Progress> {
+        let start = Instant::now();
+        for _ in 0..n.max(1) {
+            let batch = self.batches.batch(self.trainer.step, &self.trainer.device);
+            self.trainer.step(batch).await?;
+        }
+        let stats = self.trainer.stats().await?;
+        let ms_per_step = start.elapsed().as_secs_f64() * 1000.0 / n.max(1) as f64;
+        Ok(Progress { epoch: self.epoch(), ms_per_step, stats })
+    }
+
+    /// Passes over the training set so far.
+    pub fn epoch(&self) -> f64 {
+        self.trainer.step as f64 / self.batches.per_epoch() as f64
+    }
+
+    /// The 8×8 grid of G(z) on the fixed z.
+    pub async fn samples(&self) -> Result<Picture> {
+        let images = read(self.trainer.generate(self.fixed_z.clone())).await?;
+        Ok(grid(&images, GRID_SIDE))
+    }
+
+    /// Four rows: real images x, D(x), fakes G(z), D(G(z)); one read.
+    pub async fn reconstructions(&self) -> Result<Picture> {
+        let z = self.fixed_z.clone().slice([0..self.shown.dims()[0]]);
+        let fakes = self.trainer.generate(z);
+        let rows = vec![
+            self.shown.clone(),
+            self.trainer.reconstruct(self.shown.clone()),
+            fakes.clone(),
+            self.trainer.reconstruct(fakes),
+        ];
+        Ok(grid(&read(Tensor::cat(rows, 0)).await?, self.shown.dims()[0]))
+    }
+
+    /// Live changes to γ, λ_k and the learning rate, validated like the config.
+    pub fn set_hyperparameters(&mut self, gamma: f64, lambda_k: f64, lr: f64) -> Result<()> {
+        self.trainer.set_hyperparameters(gamma, lambda_k, lr)
+    }
+
+    /// A checkpoint of the whole run, but only of a finite state.
+    pub async fn save(&self) -> Result<Vec<u8>> {
+        self.trainer.check().await?;
+        checkpoint::to_bytes(&self.trainer).await
+    }
+
+    /// The weights alone (safetensors), for the sampler widget and other tools.
+    pub async fn export(&self) -> Result<Vec<u8>> {
+        checkpoint::export(&self.trainer).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::ModelConfig;
+    use futures_lite::future::block_on;
+
+    /// 64 synthetic 28×28 images: each a bright square at a different place.
+    fn images() -> Images {
+        let mut pixels = vec![0u8; 64 * 784];
+        for i in 0..64 {
+            let (r0, c0) = (i % 7 * 3, i / 7 % 7 * 3);
+            for r in r0..r0 + 6 {
+                for c in c0..c0 + 6 {
+                    pixels[i * 784 + r * 28 + c] = 255;
+                }
+            }
+        }
+        Images { pixels, labels: vec![0; 64], rows: 28, cols: 28 }
+    }
+
+    fn config() -> TrainConfig {
+        TrainConfig::new().with_model(ModelConfig::new().with_filters(4).with_hidden(8).with_latent(8)).with_batch_size(8)
+    }
+
+    #[test]
+    fn steps_report_progress_and_pictures_have_the_documented_layout() {
+        let mut session = Session::new(config(), &Device::flex(), images()).unwrap();
+        let progress = block_on(session.step(3)).unwrap();
+        assert_eq!((progress.stats.step, progress.stats.steps), (3, 3));
+        assert!((progress.epoch - 3.0 / 8.0).abs() < 1e-9, "{}", progress.epoch);
+        assert!(progress.ms_per_step > 0.0);
+        let samples = block_on(session.samples()).unwrap();
+        assert_eq!((samples.width, samples.height), (8 * 29 + 1, 8 * 29 + 1));
+        let panel = block_on(session.reconstructions()).unwrap();
+        assert_eq!((panel.width, panel.height), (SHOWN * 29 + 1, 4 * 29 + 1));
+        // The first row holds real images: their squares are white somewhere.
+        assert!(panel.pixels[..29 * panel.width].contains(&255));
+    }
+
+    #[test]
+    fn data_that_does_not_fit_the_model_is_an_error() {
+        let mut small = images();
+        small.labels.truncate(4);
+        small.pixels.truncate(4 * 784);
+        let message = Session::new(config(), &Device::flex(), small).err().expect("should fail").to_string();
+        assert!(message.contains("fewer than one batch"), "{message}");
+        let wrong_size = Images { pixels: vec![0; 64 * 100], labels: vec![0; 64], rows: 10, cols: 10 };
+        let message = Session::new(config(), &Device::flex(), wrong_size).err().expect("should fail").to_string();
+        assert!(message.contains("10×10"), "{message}");
+    }
+
+    #[test]
+    fn a_saved_session_resumes_at_its_step_with_its_k() {
+        let mut session = Session::new(config(), &Device::flex(), images()).unwrap();
+        let before = block_on(session.step(4)).unwrap();
+        let bytes = block_on(session.save()).unwrap();
+        let mut resumed = Session::resume(&bytes, "saved", &Device::flex(), images()).unwrap();
+        assert_eq!(resumed.trainer.step, 4);
+        let (next, next_resumed) = (block_on(session.step(2)).unwrap(), block_on(resumed.step(2)).unwrap());
+        assert_eq!(next.stats, next_resumed.stats);
+        assert!(before.stats.k >= 0.0);
+    }
+}
