@@ -36,5 +36,9 @@ fn main() -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::FAILURE
         }
+        Err(cli::Failure::RunWithNote(e, note)) => {
+            eprintln!("error: {e}; {note}");
+            ExitCode::FAILURE
+        }
     }
 }

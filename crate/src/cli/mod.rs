@@ -6,10 +6,12 @@ pub mod train;
 use began::Error;
 use began::error::Error as LibError;
 
-/// A bad invocation (exit 2) or a failure while running (exit 1).
+/// A bad invocation (exit 2) or a failure while running (exit 1), the latter possibly with a
+/// note on what was kept.
 pub enum Failure {
     Usage(String),
     Run(Error),
+    RunWithNote(Error, String),
 }
 
 impl From<LibError> for Failure {

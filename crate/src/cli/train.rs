@@ -119,11 +119,10 @@ fn save(trainer: &Trainer, fixed_z: &burn::tensor::Tensor<2>, out: &Path) -> Res
 
 fn diverged(e: Error, out: &Path) -> Failure {
     let checkpoint = out.join(CHECKPOINT);
-    let kept = match checkpoint.exists() {
-        true => format!("; the last good checkpoint is {}", checkpoint.display()),
-        false => String::new(),
-    };
-    Failure::Run(Error::Device(format!("{e}{kept}")))
+    match checkpoint.exists() {
+        true => Failure::RunWithNote(e, format!("the last good checkpoint is {}", checkpoint.display())),
+        false => Failure::Run(e),
+    }
 }
 
 fn open_metrics(path: &Path, step: u64) -> Result<std::fs::File, Error> {

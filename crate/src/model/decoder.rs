@@ -4,7 +4,7 @@
 use super::{conv3x3, elu};
 use crate::config::ModelConfig;
 use burn::nn::conv::Conv2d;
-use burn::nn::{Elu, Linear, LinearConfig};
+use burn::nn::{Linear, LinearConfig};
 use burn::prelude::*;
 use burn::tensor::module::interpolate;
 use burn::tensor::ops::{InterpolateMode, InterpolateOptions};
@@ -15,7 +15,6 @@ pub struct Decoder {
     /// `scales[i]` holds the `repeat` convs of scale i, all with n filters.
     scales: Vec<Vec<Conv2d>>,
     to_image: Conv2d,
-    activation: Elu,
     filters: usize,
     base_size: usize,
     skip_connections: bool,
@@ -40,7 +39,6 @@ impl Decoder {
             from_embedding: LinearConfig::new(input_size, n * s0 * s0).init(device),
             scales,
             to_image: conv3x3(n, config.channels, 1, device),
-            activation: elu(),
             filters: n,
             base_size: s0,
             skip_connections: config.skip_connections,
@@ -61,7 +59,7 @@ impl Decoder {
                 }
             }
             for conv in convs {
-                x = self.activation.forward(conv.forward(x)); // [batch, n, s0·2^i, s0·2^i]
+                x = elu(conv.forward(x)); // [batch, n, s0·2^i, s0·2^i]
             }
         }
         self.to_image.forward(x) // [batch, channels, size, size]

@@ -4,7 +4,7 @@
 use super::{conv3x3, elu};
 use crate::config::ModelConfig;
 use burn::nn::conv::Conv2d;
-use burn::nn::{Elu, Linear, LinearConfig};
+use burn::nn::{Linear, LinearConfig};
 use burn::prelude::*;
 
 #[derive(Module, Debug)]
@@ -16,7 +16,6 @@ pub struct Encoder {
     /// Stride-2 convs from scale i to i + 1, widening (i + 1)·n → (i + 2)·n.
     downsample: Vec<Conv2d>,
     to_embedding: Linear,
-    activation: Elu,
 }
 
 impl Encoder {
@@ -33,19 +32,18 @@ impl Encoder {
             scales,
             downsample,
             to_embedding: LinearConfig::new(flat, config.hidden).init(device),
-            activation: elu(),
         }
     }
 
     /// `[batch, channels, size, size]` → h: `[batch, Nh]`.
     pub fn forward(&self, images: Tensor<4>) -> Tensor<2> {
-        let mut x = self.activation.forward(self.input.forward(images)); // [batch, n, size, size]
+        let mut x = elu(self.input.forward(images)); // [batch, n, size, size]
         for (i, convs) in self.scales.iter().enumerate() {
             for conv in convs {
-                x = self.activation.forward(conv.forward(x)); // [batch, (i+1)n, size/2^i, size/2^i]
+                x = elu(conv.forward(x)); // [batch, (i+1)n, size/2^i, size/2^i]
             }
             if let Some(down) = self.downsample.get(i) {
-                x = self.activation.forward(down.forward(x)); // [batch, (i+2)n, size/2^(i+1), …]
+                x = elu(down.forward(x)); // [batch, (i+2)n, size/2^(i+1), …]
             }
         }
         let x = x.flatten::<2>(1, 3); // [batch, scales·n·s0·s0]
