@@ -1,4 +1,5 @@
 //! Checkpoints: round trip, exact resume, and refusal of damaged or foreign files.
+#![cfg(not(target_family = "wasm"))] // native: files, processes; the browser tests are web.rs
 
 mod common;
 

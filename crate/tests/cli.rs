@@ -1,4 +1,5 @@
 //! The `began` binary: argument errors, and a short train → sample → export → resume.
+#![cfg(not(target_family = "wasm"))] // native: files, processes; the browser tests are web.rs
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! A short real training run on MNIST, on the CPU backend.
+#![cfg(not(target_family = "wasm"))] // native: files, processes; the browser tests are web.rs
 
 mod common;
 

@@ -1,0 +1,228 @@
+//! The one wasm boundary: JavaScript's handle to a training session ([`crate::session`]).
+//!
+//! Everything below returns `Result<_, Error>` until the last line of each export, where the
+//! error becomes a JS `Error` whose `name` says what kind it is (`InvalidConfig`, `BadData`,
+//! `BadCheckpoint`, `Diverged`, `DeviceError`, `Busy`), so the worker can react to each kind.
+//! Methods that touch the device return Promises; the state behind them stays in Rust.
+
+use crate::config::TrainConfig;
+use crate::data::Images;
+use crate::error::{Error, Result};
+use crate::grid::Picture;
+use crate::session::Session;
+use burn::tensor::Device;
+use js_sys::{Object, Promise, Reflect, Uint8Array};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = r#"
+/** Means over the steps of one `step(n)` call, with progress and speed. */
+export interface Progress {
+  step: number; steps: number; epoch: number; ms_per_step: number; lr: number;
+  loss_real: number; loss_fake: number; loss_d: number; loss_g: number; k: number; m_global: number;
+}
+/** Row-major 8-bit pixels, 1 (gray) or 3 (RGB) channels. */
+export interface Picture { width: number; height: number; channels: number; pixels: Uint8Array }
+"#;
+
+/// Runs once when the module is instantiated: panics reach the console with their message.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// A training session owned by Rust. Create it with [`WebTrainer::create`] or [`WebTrainer::resume`].
+#[wasm_bindgen]
+pub struct WebTrainer {
+    session: Rc<RefCell<Session>>,
+    backend: String,
+}
+
+#[wasm_bindgen]
+impl WebTrainer {
+    /// A fresh run. `config` is any subset of the TrainConfig (defaults fill the rest), `backend`
+    /// is `"cpu"` or `"webgpu"`, `images` and `labels` are IDX files, gzip'd or not.
+    pub async fn create(config: JsValue, backend: String, images: Vec<u8>, labels: Vec<u8>) -> Result<WebTrainer, JsValue> {
+        let made = async {
+            let config = parse_config(config)?;
+            let device = device(&backend).await?;
+            let images = Images::from_idx("dataset", &images, &labels)?;
+            Session::new(config, &device, images)
+        };
+        Ok(WebTrainer { session: Rc::new(RefCell::new(made.await.map_err(to_js)?)), backend })
+    }
+
+    /// A run restored from checkpoint bytes (see [`WebTrainer::save`]) on `backend`.
+    pub async fn resume(checkpoint: Vec<u8>, backend: String, images: Vec<u8>, labels: Vec<u8>) -> Result<WebTrainer, JsValue> {
+        let made = async {
+            let device = device(&backend).await?;
+            let images = Images::from_idx("dataset", &images, &labels)?;
+            Session::resume(&checkpoint, "checkpoint", &device, images)
+        };
+        Ok(WebTrainer { session: Rc::new(RefCell::new(made.await.map_err(to_js)?)), backend })
+    }
+
+    /// `"cpu"` or `"webgpu"`.
+    #[wasm_bindgen(getter)]
+    pub fn backend(&self) -> String {
+        self.backend.clone()
+    }
+
+    /// Steps done so far.
+    #[wasm_bindgen(getter)]
+    pub fn step_count(&self) -> Result<f64, JsValue> {
+        Ok(self.borrow()?.trainer.step as f64)
+    }
+
+    /// The run's whole config, as saved in its checkpoints.
+    pub fn config(&self) -> Result<JsValue, JsValue> {
+        to_value(&self.borrow()?.trainer.config)
+    }
+
+    /// Runs `n` steps and resolves to their means: `{step, steps, loss_real, loss_fake, loss_d,
+    /// loss_g, k, m_global, lr, epoch, ms_per_step}`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Progress>")]
+    pub fn step(&self, n: u32) -> Promise {
+        let session = self.session.clone();
+        future_to_promise(async move {
+            let mut session = session.try_borrow_mut().map_err(|_| busy())?;
+            let progress = session.step(n).await.map_err(to_js)?;
+            to_value(&progress)
+        })
+    }
+
+    /// The 8×8 grid of samples on the fixed z: `{width, height, channels, pixels: Uint8Array}`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Picture>")]
+    pub fn samples(&self) -> Promise {
+        let session = self.session.clone();
+        future_to_promise(async move {
+            let session = session.try_borrow().map_err(|_| busy())?;
+            Ok(picture(session.samples().await.map_err(to_js)?))
+        })
+    }
+
+    /// Rows of real images, their reconstructions D(x), fakes G(z) and D(G(z)), as one picture.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Picture>")]
+    pub fn reconstructions(&self) -> Promise {
+        let session = self.session.clone();
+        future_to_promise(async move {
+            let session = session.try_borrow().map_err(|_| busy())?;
+            Ok(picture(session.reconstructions().await.map_err(to_js)?))
+        })
+    }
+
+    /// Live changes to γ, λ_k and the learning rate; out-of-range values are refused and the
+    /// run is left as it was.
+    pub fn set_hyperparameters(&self, gamma: f64, lambda_k: f64, lr: f64) -> Result<(), JsValue> {
+        let mut session = self.session.try_borrow_mut().map_err(|_| busy())?;
+        session.set_hyperparameters(gamma, lambda_k, lr).map_err(to_js)
+    }
+
+    /// A checkpoint (safetensors) of the whole run; refused if the run has diverged.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Uint8Array>")]
+    pub fn save(&self) -> Promise {
+        let session = self.session.clone();
+        future_to_promise(async move {
+            let session = session.try_borrow().map_err(|_| busy())?;
+            Ok(Uint8Array::from(session.save().await.map_err(to_js)?.as_slice()).into())
+        })
+    }
+
+    /// The weights alone (safetensors), as the sampler widget loads them.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Uint8Array>")]
+    pub fn export(&self) -> Promise {
+        let session = self.session.clone();
+        future_to_promise(async move {
+            let session = session.try_borrow().map_err(|_| busy())?;
+            Ok(Uint8Array::from(session.export().await.map_err(to_js)?.as_slice()).into())
+        })
+    }
+}
+
+impl WebTrainer {
+    fn borrow(&self) -> Result<std::cell::Ref<'_, Session>, JsValue> {
+        self.session.try_borrow().map_err(|_| busy())
+    }
+}
+
+/// Whether this browser offers WebGPU at all (`navigator.gpu`); an adapter may still be refused.
+#[wasm_bindgen]
+pub fn has_webgpu() -> bool {
+    let navigator = Reflect::get(&js_sys::global(), &"navigator".into()).unwrap_or(JsValue::UNDEFINED);
+    !navigator.is_undefined() && Reflect::get(&navigator, &"gpu".into()).is_ok_and(|gpu| !gpu.is_undefined())
+}
+
+thread_local! {
+    /// burn's wgpu runtime can be initialised once per page; later sessions reuse its device.
+    static WEBGPU: RefCell<Option<Device>> = const { RefCell::new(None) };
+}
+
+async fn device(backend: &str) -> Result<Device> {
+    match backend {
+        "cpu" => Ok(Device::flex()),
+        "webgpu" => {
+            if let Some(device) = WEBGPU.with(|cell| cell.borrow().clone()) {
+                return Ok(device);
+            }
+            if !has_webgpu() {
+                return Err(Error::Device("this browser has no WebGPU (navigator.gpu is missing)".into()));
+            }
+            let device = Device::wgpu_options()
+                .init_async()
+                .await
+                .map_err(|e| Error::Device(format!("no WebGPU adapter or device was granted ({e})")))?;
+            WEBGPU.with(|cell| *cell.borrow_mut() = Some(device.clone()));
+            Ok(device)
+        }
+        other => Err(Error::ConfigFormat(format!("backend must be \"cpu\" or \"webgpu\", got {other:?}"))),
+    }
+}
+
+fn parse_config(config: JsValue) -> Result<TrainConfig> {
+    if config.is_undefined() || config.is_null() {
+        return Ok(TrainConfig::new());
+    }
+    let json: serde_json::Value = serde_wasm_bindgen::from_value(config).map_err(|e| Error::ConfigFormat(e.to_string()))?;
+    TrainConfig::from_partial(json)
+}
+
+fn to_value<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| to_js(Error::Device(format!("could not pass a result to JavaScript: {e}"))))
+}
+
+fn picture(picture: Picture) -> JsValue {
+    let object = Object::new();
+    let set = |key: &str, value: JsValue| Reflect::set(&object, &key.into(), &value).expect("setting a field of a new object");
+    set("width", (picture.width as f64).into());
+    set("height", (picture.height as f64).into());
+    set("channels", (picture.channels as f64).into());
+    set("pixels", Uint8Array::from(picture.pixels.as_slice()).into());
+    object.into()
+}
+
+fn busy() -> JsValue {
+    named_error("Busy", "the trainer is busy with another call; wait for it to finish")
+}
+
+/// The library's error as a JS `Error` named after its kind.
+fn to_js(error: Error) -> JsValue {
+    let name = match &error {
+        Error::InvalidConfig { .. } | Error::ConfigFormat(_) => "InvalidConfig",
+        Error::BadData { .. } => "BadData",
+        Error::BadCheckpoint { .. } => "BadCheckpoint",
+        Error::NonFinite { .. } => "Diverged",
+        Error::Device(_) | Error::Io { .. } => "DeviceError",
+    };
+    named_error(name, &error.to_string())
+}
+
+fn named_error(name: &str, message: &str) -> JsValue {
+    let error = js_sys::Error::new(message);
+    error.set_name(name);
+    error.into()
+}

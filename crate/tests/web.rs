@@ -1,0 +1,102 @@
+//! The wasm boundary in a real browser: `wasm-pack test --headless --chrome` (pkg-scripts/test).
+//! Chromium needs `--enable-unsafe-webgpu` (webdriver.json) for the WebGPU test; without an
+//! adapter that test fails, it never skips, so a broken WebGPU path cannot pass unseen.
+#![cfg(target_family = "wasm")]
+
+use began::data::{Images, encode};
+use began::web::{WebTrainer, has_webgpu};
+use js_sys::{Error, Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// 32 synthetic 28×28 digits-to-be: a bright bar at a different row each.
+fn dataset() -> (Vec<u8>, Vec<u8>) {
+    let mut pixels = vec![0u8; 32 * 784];
+    for i in 0..32 {
+        let row = 4 + i % 20;
+        pixels[i * 784 + row * 28 + 4..i * 784 + row * 28 + 24].fill(255);
+    }
+    encode(&Images { pixels, labels: vec![1; 32], rows: 28, cols: 28 })
+}
+
+fn small_config() -> JsValue {
+    js_sys::JSON::parse(r#"{"batch_size": 8, "model": {"filters": 4, "hidden": 8, "latent": 8}}"#).unwrap()
+}
+
+fn number(object: &JsValue, key: &str) -> f64 {
+    Reflect::get(object, &key.into()).unwrap().as_f64().unwrap_or_else(|| panic!("{key} is not a number"))
+}
+
+async fn two_steps_on(backend: &str) {
+    let (images, labels) = dataset();
+    let trainer = WebTrainer::create(small_config(), backend.into(), images, labels).await.map_err(message).unwrap();
+    assert_eq!(trainer.backend(), backend);
+    let stats = JsFuture::from(trainer.step(2)).await.map_err(message).unwrap();
+    assert_eq!(number(&stats, "step"), 2.0);
+    for key in ["loss_real", "loss_fake", "loss_d", "loss_g", "m_global", "ms_per_step"] {
+        assert!(number(&stats, key).is_finite(), "{backend}: {key} is not finite");
+    }
+    let k = number(&stats, "k");
+    assert!((0.0..=1.0).contains(&k), "{backend}: k_t = {k}");
+    let samples = JsFuture::from(trainer.samples()).await.map_err(message).unwrap();
+    let pixels: Uint8Array = Reflect::get(&samples, &"pixels".into()).unwrap().dyn_into().unwrap();
+    assert_eq!(pixels.length() as f64, number(&samples, "width") * number(&samples, "height"));
+}
+
+fn message(error: JsValue) -> String {
+    error.dyn_ref::<Error>().map(|e| format!("{}: {}", String::from(e.name()), String::from(e.message()))).unwrap_or(format!("{error:?}"))
+}
+
+#[wasm_bindgen_test]
+async fn a_training_step_on_the_cpu_backend() {
+    two_steps_on("cpu").await;
+}
+
+#[wasm_bindgen_test]
+async fn a_training_step_on_webgpu() {
+    assert!(has_webgpu(), "navigator.gpu is missing: start Chromium with --enable-unsafe-webgpu");
+    two_steps_on("webgpu").await;
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_dataset_buffer_is_an_error_not_a_panic() {
+    let (images, labels) = dataset();
+    let garbage = b"this is not an IDX file".to_vec();
+    let error = WebTrainer::create(small_config(), "cpu".into(), garbage, labels.clone()).await.err().expect("should fail");
+    assert!(message(error).starts_with("BadData: dataset images: wrong magic number"));
+    let truncated = images[..1000].to_vec();
+    let error = WebTrainer::create(small_config(), "cpu".into(), truncated, labels).await.err().expect("should fail");
+    assert!(message(error).contains("truncated"));
+}
+
+#[wasm_bindgen_test]
+async fn an_out_of_range_hyperparameter_is_refused_and_the_run_kept() {
+    let (images, labels) = dataset();
+    let trainer = WebTrainer::create(small_config(), "cpu".into(), images, labels).await.map_err(message).unwrap();
+    JsFuture::from(trainer.step(1)).await.map_err(message).unwrap();
+    let error = trainer.set_hyperparameters(1.5, 0.001, 1e-4).err().expect("γ = 1.5 should be refused");
+    assert!(message(error).starts_with("InvalidConfig: gamma must be in (0, 1]"));
+    let stats = JsFuture::from(trainer.step(1)).await.map_err(message).unwrap();
+    assert_eq!(number(&stats, "step"), 2.0);
+    let bad_config = js_sys::JSON::parse(r#"{"gamma": 0}"#).unwrap();
+    let (images, labels) = dataset();
+    let error = WebTrainer::create(bad_config, "cpu".into(), images, labels).await.err().expect("should fail");
+    assert!(message(error).starts_with("InvalidConfig: gamma"));
+}
+
+#[wasm_bindgen_test]
+async fn a_checkpoint_resumes_at_its_step() {
+    let (images, labels) = dataset();
+    let trainer = WebTrainer::create(small_config(), "cpu".into(), images.clone(), labels.clone()).await.map_err(message).unwrap();
+    JsFuture::from(trainer.step(3)).await.map_err(message).unwrap();
+    let bytes: Uint8Array = JsFuture::from(trainer.save()).await.map_err(message).unwrap().dyn_into().unwrap();
+    let resumed = WebTrainer::resume(bytes.to_vec(), "cpu".into(), images.clone(), labels.clone()).await.map_err(message).unwrap();
+    assert_eq!(resumed.step_count().unwrap(), 3.0);
+    let mut truncated = bytes.to_vec();
+    truncated.truncate(truncated.len() / 2);
+    let error = WebTrainer::resume(truncated, "cpu".into(), images, labels).await.err().expect("should fail");
+    assert!(message(error).starts_with("BadCheckpoint"));
+}
