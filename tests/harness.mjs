@@ -1,0 +1,45 @@
+// Shared by the browser tests: serves www/ on a free port and launches Debian's Chromium with
+// the flags that work on this machine (see ../shared/ENV.md): WebGPU on SwiftShader, no network.
+import { chromium } from 'playwright-core';
+import httpServer from 'http-server';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export const root = resolve(import.meta.dirname, '..');
+export const shots = resolve(root, 'target', 'screenshots');
+
+const FLAGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+];
+
+/** Serves www/ and resolves to {url, close}. */
+export async function serve() {
+  const server = httpServer.createServer({ root: resolve(root, 'www'), cache: -1, showDir: false, logFn: () => {} });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.server.address();
+  return { url: `http://127.0.0.1:${port}/`, close: () => server.close() };
+}
+
+/** Chromium with WebGPU (`webgpu: false` leaves navigator.gpu out, as in a browser without it). */
+export async function browser({ webgpu = true } = {}) {
+  const args = webgpu ? [...FLAGS, '--enable-unsafe-webgpu'] : FLAGS;
+  return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args });
+}
+
+/** Opens the page and collects console errors; `page.errors` lists uncaught ones. */
+export async function open(context, url) {
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && page.errors.push(m.text()));
+  await page.goto(url);
+  return page;
+}
+
+export async function screenshot(page, name) {
+  mkdirSync(shots, { recursive: true });
+  const path = resolve(shots, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}

@@ -1,0 +1,152 @@
+// The trainer page end to end in headless Chromium: start, watch, pause, step, reset, bad input.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, browser, open, screenshot } from './harness.mjs';
+
+const SMALL = { filters: '4', hidden: '8', 'batch-size': '8' };
+let server;
+let chromium;
+
+before(async () => {
+  server = await serve();
+  chromium = await browser();
+});
+after(async () => {
+  await chromium?.close();
+  server?.close();
+});
+
+const count = (page) => page.getByTestId('step-count').textContent().then(Number);
+
+async function ready(page) {
+  await page.waitForFunction(() => ['ready', 'paused', 'done'].includes(document.body.dataset.state), null, { timeout: 120_000 });
+}
+
+/** Types a value and leaves the field, as a person does (the browser then fires `change`). */
+async function type(page, testid, value) {
+  await page.getByTestId(testid).fill(value);
+  await page.getByTestId(testid).blur();
+}
+
+/** Sets model fields while at step 0 (no confirmation needed); each change makes a new model. */
+async function smallModel(page) {
+  for (const [id, value] of Object.entries(SMALL)) {
+    await type(page, id, value);
+    await ready(page);
+  }
+}
+
+/** Standard deviation of the canvas's gray levels: 0 for a blank canvas. */
+function spread(page, testid) {
+  return page.getByTestId(testid).evaluate((canvas) => {
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    let [sum, squares, n] = [0, 0, 0];
+    for (let i = 0; i < data.length; i += 4) {
+      sum += data[i];
+      squares += data[i] * data[i];
+      n++;
+    }
+    return Math.sqrt(squares / n - (sum / n) ** 2);
+  });
+}
+
+test('train on MNIST: counter, curves, samples, pause, step, bad γ, reset', { timeout: 600_000 }, async () => {
+  const context = await chromium.newContext({ viewport: { width: 1280, height: 1000 } });
+  const page = await open(context, server.url);
+  await ready(page);
+  await page.getByTestId('dataset').selectOption('mnist');
+  await smallModel(page);
+  assert.equal(await count(page), 0);
+  // Auto must not pick SwiftShader's WebGPU here, and must say why.
+  const badge = page.getByTestId('backend');
+  assert.equal(await badge.textContent(), 'CPU');
+  assert.match(await badge.getAttribute('title'), /software adapter/);
+
+  await page.getByTestId('start').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=step-count]').textContent) >= 20, null, { timeout: 300_000 });
+  const first = await count(page);
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid=step-count]').textContent) > n, first, { timeout: 60_000 });
+  assert.ok(Number(await page.getByTestId('curves').getAttribute('data-points')) > 0, 'the curves have no points');
+  assert.ok((await spread(page, 'samples')) > 5, 'the sample canvas is blank');
+  const k = Number(await page.getByTestId('k-value').textContent());
+  assert.ok(k >= 0 && k <= 1, `k_t = ${k}`);
+  assert.ok(Number.isFinite(Number(await page.getByTestId('m-global').textContent())));
+
+  await page.getByTestId('pause').click();
+  await page.waitForFunction(() => document.body.dataset.state === 'paused', null, { timeout: 60_000 });
+  const paused = await count(page);
+  await page.waitForTimeout(1500);
+  assert.equal(await count(page), paused, 'the counter moved while paused');
+
+  await page.getByTestId('step').click();
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid=step-count]').textContent) === n + 1, paused, { timeout: 60_000 });
+
+  // An out-of-range γ: an inline message, and the run is kept and goes on from where it was.
+  await type(page, 'gamma', '1.5');
+  assert.equal(await page.getByTestId('gamma').getAttribute('aria-invalid'), 'true');
+  assert.match(await page.locator('#gamma-msg').textContent(), /\(0, 1\]/);
+  assert.equal(await count(page), paused + 1);
+  await page.getByTestId('start').click();
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid=step-count]').textContent) > n + 1, paused, { timeout: 60_000 });
+  await page.getByTestId('pause').click();
+  await page.waitForFunction(() => document.body.dataset.state === 'paused', null, { timeout: 60_000 });
+  await screenshot(page, 'trainer-mnist');
+
+  // Reset is refused while γ is out of range, with a message; with γ fixed it starts over.
+  await page.getByTestId('reset').click();
+  assert.match(await page.getByTestId('error').textContent(), /out of range/);
+  assert.ok((await count(page)) > paused + 1);
+  await type(page, 'gamma', '0.9');
+  await page.getByTestId('reset').click();
+  await ready(page);
+  assert.equal(await count(page), 0);
+  assert.equal(await page.getByTestId('curves').getAttribute('data-points'), '0');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('Start right after editing a model field builds that model, then trains it', { timeout: 300_000 }, async () => {
+  const page = await open(await chromium.newContext(), server.url);
+  await ready(page);
+  await page.getByTestId('filters').fill('4');
+  await page.getByTestId('hidden').fill('8');
+  await page.getByTestId('start').click(); // blurs the field: a new model, then training
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=step-count]').textContent) >= 3, null, { timeout: 120_000 });
+  assert.equal(await page.getByTestId('hidden').inputValue(), '8');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('Fashion-MNIST trains too, after confirming the reset', { timeout: 600_000 }, async () => {
+  const context = await chromium.newContext({ viewport: { width: 390, height: 844 } }); // a phone
+  const page = await open(context, server.url);
+  await ready(page);
+  await smallModel(page);
+  await page.getByTestId('step').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=step-count]').textContent === '1', null, { timeout: 60_000 });
+  await page.getByTestId('dataset').selectOption('fashion');
+  await page.getByRole('button', { name: 'Reset and apply' }).click();
+  await ready(page);
+  assert.equal(await count(page), 0);
+  await page.getByTestId('start').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=step-count]').textContent) >= 10, null, { timeout: 300_000 });
+  await page.getByTestId('pause').click();
+  assert.ok((await spread(page, 'samples')) > 5);
+  await screenshot(page, 'trainer-fashion-phone');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('without WebGPU, auto says so and a WebGPU choice is a clear message', { timeout: 300_000 }, async () => {
+  const noGpu = await browser({ webgpu: false });
+  try {
+    const page = await open(await noGpu.newContext(), server.url);
+    await ready(page);
+    assert.match(await page.getByTestId('backend').getAttribute('title'), /no WebGPU/);
+    await page.locator('#backend-choice').selectOption('webgpu');
+    await page.getByTestId('error').waitFor({ state: 'visible', timeout: 60_000 });
+    assert.match(await page.getByTestId('error').textContent(), /WebGPU was chosen, but .*no WebGPU/);
+  } finally {
+    await noGpu.close();
+  }
+});

@@ -1,0 +1,217 @@
+// The trainer page's main thread: sends commands to the worker and draws what it sends back.
+// Nothing here trains or reads the GPU, so the page stays responsive while the worker works.
+import { ToWorker, FromWorker } from './protocol.js';
+import { Settings } from './settings.js';
+import { Curves } from './charts.js';
+import { drawPicture } from './picture.js';
+
+const $ = (id) => document.getElementById(id);
+const settings = new Settings($('settings'));
+settings.fromUrl(location.search);
+const curves = new Curves($('curves'));
+
+let worker = null;
+let state = 'loading';
+let step = 0;
+/** The worker's latest checkpoint of a good state; it outlives a crashed worker. */
+let lastGood = null;
+let gamma = settings.live().gamma;
+let stepsPerSecond = null;
+/** A backend to move the run to once the worker has saved it. */
+let moveTo = null;
+/** Start was pressed while a model was being built (e.g. the click that blurred an edited field). */
+let startWhenReady = false;
+
+function startWorker() {
+  worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  worker.onmessage = ({ data }) => handle(data);
+  worker.onerror = (event) => {
+    event.preventDefault();
+    crashed(event.message || 'the training worker stopped');
+  };
+}
+
+/** A new session in the worker: fresh from the form, or resumed from checkpoint bytes. */
+function create({ checkpoint = null, backend = settings.backend() } = {}) {
+  setState('loading', 'Starting…');
+  if (!checkpoint) {
+    curves.clear();
+    showStep(0);
+    stepsPerSecond = null;
+  }
+  const copy = checkpoint ? checkpoint.slice(0) : null;
+  worker.postMessage({ type: ToWorker.CREATE, config: settings.config(), backend, dataset: settings.dataset(), checkpoint: copy }, copy ? [copy] : []);
+}
+
+function crashed(message) {
+  worker.terminate();
+  const from = lastGood ? ` Restarting on the CPU from the last good state (step ${lastGood.step}).` : '';
+  showError(`The training worker crashed: ${message}.${from}`);
+  startWorker();
+  create(lastGood ? { checkpoint: lastGood.bytes, backend: 'cpu' } : {});
+}
+
+function handle(message) {
+  switch (message.type) {
+    case FromWorker.STATUS:
+      setState(message.state, message.message);
+      if (message.state === 'ready' && startWhenReady) play();
+      break;
+    case FromWorker.READY: {
+      const badge = $('backend');
+      badge.textContent = message.backend === 'webgpu' ? 'WebGPU' : 'CPU';
+      badge.dataset.backend = message.backend;
+      badge.title = message.reason;
+      badge.setAttribute('aria-label', `Backend: ${message.reason}`);
+      settings.show(message.config);
+      gamma = message.config.gamma;
+      showStep(message.step);
+      break;
+    }
+    case FromWorker.STATS:
+      showStats(message.stats);
+      break;
+    case FromWorker.PICTURE:
+      drawPicture($(message.kind), message);
+      if (message.kind === 'samples' && !performance.getEntriesByName('first-sample').length) performance.mark('first-sample');
+      break;
+    case FromWorker.CHECKPOINT:
+      lastGood = { bytes: message.bytes, step: message.step };
+      if (message.reason === 'save' && moveTo) {
+        const backend = moveTo;
+        moveTo = null;
+        create({ checkpoint: message.bytes, backend });
+      }
+      break;
+    case FromWorker.ERROR:
+      if (message.fatal) crashed(message.message);
+      else showError(`${message.message}${message.recovered ? ` ${message.recovered}` : ''}`);
+      break;
+  }
+}
+
+function setState(next, text) {
+  state = next;
+  $('state').textContent = text;
+  // Start and Step stay usable while a model is built: Start waits for it, Step is queued behind it.
+  $('start').disabled = next === 'failed' || next === 'running';
+  $('pause').disabled = next !== 'running';
+  $('step').disabled = next === 'failed' || next === 'running';
+  $('reset').disabled = next === 'loading';
+  document.body.dataset.state = next;
+}
+
+function play() {
+  const target = settings.read('target');
+  startWhenReady = false;
+  if (target === null) return showError('The number of steps to train for is out of range (marked in red).');
+  if (state === 'loading') {
+    startWhenReady = true;
+    $('state').textContent = 'Starting as soon as the model is ready…';
+    return;
+  }
+  worker.postMessage({ type: ToWorker.PLAY, target });
+}
+
+function showStep(n) {
+  step = n;
+  $('step-count').textContent = String(n);
+  updateProgress();
+}
+
+function showStats(stats) {
+  showStep(stats.step);
+  const rate = 1000 / Math.max(stats.ms_per_step, 0.01);
+  stepsPerSecond = stepsPerSecond === null ? rate : 0.8 * stepsPerSecond + 0.2 * rate;
+  $('epoch').textContent = stats.epoch.toFixed(2);
+  $('speed').textContent = stepsPerSecond.toFixed(stepsPerSecond < 10 ? 2 : 1);
+  $('k-value').textContent = stats.k.toFixed(4);
+  $('m-global').textContent = stats.m_global.toFixed(4);
+  curves.add(stats, gamma);
+  updateProgress();
+}
+
+function updateProgress() {
+  const target = settings.read('target') ?? step;
+  $('progress').value = Math.min(1, step / Math.max(target, 1));
+  const left = Math.max(0, target - step);
+  $('eta').textContent = left === 0 ? 'done' : stepsPerSecond ? duration(left / stepsPerSecond) : '–';
+}
+
+function duration(seconds) {
+  const s = Math.round(seconds);
+  const [h, m] = [Math.floor(s / 3600), Math.floor((s % 3600) / 60)];
+  return h ? `${h} h ${m} min` : m ? `${m} min ${s % 60} s` : `${s} s`;
+}
+
+function showError(text) {
+  $('error-text').textContent = text;
+  $('error').hidden = false;
+}
+
+/** Asks before a change that needs a new model; resolves to true to go ahead. */
+function confirmReset(what) {
+  const dialog = $('confirm');
+  $('confirm-text').textContent = `Changing ${what} changes the model, so training starts over from step 0.`;
+  dialog.returnValue = '';
+  dialog.showModal();
+  return new Promise((resolve) => dialog.addEventListener('close', () => resolve(dialog.returnValue === 'reset'), { once: true }));
+}
+
+// Controls.
+$('start').addEventListener('click', play);
+$('pause').addEventListener('click', () => {
+  startWhenReady = false;
+  worker.postMessage({ type: ToWorker.PAUSE });
+});
+$('settings').addEventListener('submit', (event) => event.preventDefault());
+$('step').addEventListener('click', () => worker.postMessage({ type: ToWorker.STEP }));
+$('reset').addEventListener('click', () => {
+  if (settings.valid()) create();
+  else showError('Some settings are out of range (marked in red): fix them, then press Reset.');
+});
+$('error-close').addEventListener('click', () => ($('error').hidden = true));
+$('target').addEventListener('input', () => updateProgress());
+
+// Live hyperparameters: applied when valid, otherwise the message shows and the run is untouched.
+for (const input of document.querySelectorAll('[data-live]')) {
+  input.addEventListener('change', () => {
+    const live = settings.live();
+    if (Object.values(live).some((v) => v === null)) return;
+    gamma = live.gamma;
+    worker.postMessage({ type: ToWorker.SET, ...live });
+  });
+}
+
+// Shape settings: a new model, after asking if there is training to lose.
+for (const input of document.querySelectorAll('[data-shape]')) {
+  input.addEventListener('focus', () => (input.dataset.previous = input.value));
+  input.addEventListener('change', async () => {
+    if (input.type === 'number' && settings.read(input.id) === null) return;
+    if (input.id === 'backend-choice' && step > 0 && lastGood) {
+      moveTo = input.value; // keep the run, move it: save, then resume on the new backend
+      worker.postMessage({ type: ToWorker.PAUSE });
+      worker.postMessage({ type: ToWorker.SAVE });
+      return;
+    }
+    const label = document.querySelector(`label[for="${input.id}"]`).textContent.trim();
+    if (step > 0 && !(await confirmReset(label.toLowerCase()))) {
+      input.value = input.dataset.previous ?? input.value;
+      settings.read(input.id);
+      return;
+    }
+    if (settings.valid()) create();
+    else showError('Some settings are out of range (marked in red): fix them to build the new model.');
+  });
+}
+
+// Space toggles training when focus is not in a field.
+document.addEventListener('keydown', (event) => {
+  if (event.key !== ' ' || event.target.closest('input, select, button, textarea, dialog')) return;
+  event.preventDefault();
+  (state === 'running' ? $('pause') : $('start')).click();
+});
+
+startWorker();
+if (settings.valid()) create();
+else setState('failed', 'Fix the settings marked in red, then press Reset.');

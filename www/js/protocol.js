@@ -1,0 +1,49 @@
+// The messages between the page (main thread) and the training worker. The worker owns the wasm
+// module and the training state; the page only sends commands and draws what comes back.
+//
+// Page → worker ({type, ...}):
+//   create  {config, backend, dataset, checkpoint?}  new session; config is a partial TrainConfig,
+//           backend 'auto' | 'webgpu' | 'cpu', dataset 'mnist' | 'fashion'; with checkpoint
+//           (an ArrayBuffer) the run resumes from it instead.
+//   play    {target}         run until `target` steps in all, or until pause.
+//   pause   {}               stop after the call in flight.
+//   step    {}               one step while paused.
+//   set     {gamma, lambda_k, lr}   live hyperparameters; refused values leave the run as it was.
+//   save    {}               reply with a `checkpoint` (reason 'save').
+//
+// Worker → page ({type, ...}):
+//   status  {state, message}     state: 'loading' | 'ready' | 'running' | 'paused' | 'done'.
+//   ready   {backend, reason, config, step}   a session exists (after create or a recovery).
+//   stats   {stats}              means over the last call: step, steps, loss_real, loss_fake,
+//                                loss_d, loss_g, k, m_global, lr, epoch, ms_per_step.
+//   picture {kind, width, height, channels, pixels}   kind 'samples' | 'reconstructions'.
+//   checkpoint {bytes, step, reason}   the last good state: reason 'keep' (every KEEP_EVERY
+//                                steps) or 'save' (asked for).
+//   error   {name, message, recovered}   name is the Rust error kind (InvalidConfig, BadData,
+//                                BadCheckpoint, Diverged, DeviceError, Busy) or the JS error's;
+//                                recovered says what the worker did about it, if anything.
+
+export const ToWorker = Object.freeze({
+  CREATE: 'create',
+  PLAY: 'play',
+  PAUSE: 'pause',
+  STEP: 'step',
+  SET: 'set',
+  SAVE: 'save',
+});
+
+export const FromWorker = Object.freeze({
+  STATUS: 'status',
+  READY: 'ready',
+  STATS: 'stats',
+  PICTURE: 'picture',
+  CHECKPOINT: 'checkpoint',
+  ERROR: 'error',
+});
+
+/** Aim for calls into wasm of about this long: long enough to amortise, short enough to pause. */
+export const CALL_MS = 150;
+/** Pictures are read back from the device at most this often. */
+export const DRAW_EVERY_MS = 700;
+/** The worker keeps (and sends) a checkpoint of the last good state this often, in steps. */
+export const KEEP_EVERY = 200;

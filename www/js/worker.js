@@ -1,0 +1,213 @@
+// The training worker: owns the wasm module and the session, runs the loop, and sends the page
+// small results (see protocol.js). Every call into the session goes through `exclusive`, so
+// commands that arrive mid-step wait their turn instead of racing it.
+import init, { WebTrainer } from '../pkg/began.js';
+import { ToWorker, FromWorker, CALL_MS, DRAW_EVERY_MS, KEEP_EVERY } from './protocol.js';
+import { chooseBackend, TIMED_STEPS } from './backend.js';
+
+const wasmReady = init();
+
+let trainer = null;
+let data = null; // {name, images, labels}: the fetched IDX files, kept for resets and recoveries
+let chosen = null; // {backend, reason, requested}
+let lastGood = null; // {bytes, step}: the latest checkpoint of a finite state
+let running = false;
+let generation = 0; // bumped by every create, so a loop of an older session stops quietly
+let target = Infinity;
+let chunk = 1; // steps per call, adapted so a call lasts about CALL_MS
+let lastDraw = 0;
+let queue = Promise.resolve();
+
+const post = (message, transfer = []) => self.postMessage(message, transfer);
+const status = (state, message = '') => post({ type: FromWorker.STATUS, state, message });
+
+function exclusive(task) {
+  const run = queue.then(task);
+  queue = run.catch(() => {});
+  return run;
+}
+
+function named(name, message) {
+  return Object.assign(new Error(message), { name });
+}
+
+async function fetchData(name) {
+  const get = async (file) => {
+    const url = new URL(`../data/${name}/${file}`, import.meta.url);
+    const response = await fetch(url);
+    if (!response.ok) throw named('BadData', `could not fetch ${name}/${file}: HTTP ${response.status} (run pkg-scripts/fetch-data)`);
+    return new Uint8Array(await response.arrayBuffer());
+  };
+  const [images, labels] = await Promise.all([get('train-images-idx3-ubyte.gz'), get('train-labels-idx1-ubyte.gz')]);
+  return { name, images, labels };
+}
+
+/** Milliseconds per step of a throwaway session on `backend` (for 'auto'). */
+async function timeOn(backend, config) {
+  const probe = await WebTrainer.create(config, backend, data.images, data.labels);
+  try {
+    await probe.step(1); // warm-up: shader compilation, allocation
+    return (await probe.step(TIMED_STEPS)).ms_per_step;
+  } finally {
+    probe.free();
+  }
+}
+
+async function create({ config, backend, dataset, checkpoint }) {
+  status('loading', `Fetching ${dataset}…`);
+  await wasmReady;
+  if (data?.name !== dataset) data = await fetchData(dataset);
+  trainer?.free();
+  trainer = null;
+  lastGood = null;
+  if (!(chosen && chosen.requested === backend && backend !== 'webgpu')) {
+    status('loading', backend === 'auto' ? 'Choosing a backend…' : 'Starting…');
+    chosen = { ...(await chooseBackend(backend, (b) => timeOn(b, config))), requested: backend };
+  }
+  status('loading', 'Building the model…');
+  const bytes = checkpoint ? new Uint8Array(checkpoint) : null;
+  const make = (b) => (bytes ? WebTrainer.resume(bytes, b, data.images, data.labels) : WebTrainer.create(config, b, data.images, data.labels));
+  try {
+    trainer = await make(chosen.backend);
+  } catch (error) {
+    if (error.name !== 'DeviceError' || chosen.backend !== 'webgpu' || backend !== 'auto') throw error;
+    chosen = { backend: 'cpu', reason: `CPU: WebGPU failed to start (${error.message})`, requested: backend };
+    trainer = await make('cpu');
+  }
+  await keep();
+  announce();
+  await draw();
+  status('ready', `Ready at step ${trainer.step_count}.`);
+}
+
+function announce() {
+  post({ type: FromWorker.READY, backend: chosen.backend, reason: chosen.reason, config: trainer.config(), step: trainer.step_count });
+}
+
+/** Saves the current (finite) state as the last good one, here and in the page. */
+async function keep() {
+  const bytes = await trainer.save();
+  lastGood = { bytes, step: trainer.step_count };
+  const copy = bytes.slice();
+  post({ type: FromWorker.CHECKPOINT, bytes: copy.buffer, step: lastGood.step, reason: 'keep' }, [copy.buffer]);
+}
+
+async function draw() {
+  lastDraw = performance.now();
+  for (const [kind, read] of [['samples', () => trainer.samples()], ['reconstructions', () => trainer.reconstructions()]]) {
+    const picture = await read();
+    post({ type: FromWorker.PICTURE, kind, ...picture }, [picture.pixels.buffer]);
+  }
+}
+
+/** One call into wasm: up to `n` steps, then stats, and pictures or a checkpoint when due. */
+async function advance(n) {
+  const before = trainer.step_count;
+  const stats = await trainer.step(Math.max(1, Math.min(n, target - before)));
+  post({ type: FromWorker.STATS, stats });
+  chunk = Math.max(1, Math.min(64, Math.round(CALL_MS / Math.max(stats.ms_per_step, 0.1))));
+  if (Math.floor(before / KEEP_EVERY) !== Math.floor(stats.step / KEEP_EVERY)) await keep();
+  if (performance.now() - lastDraw >= DRAW_EVERY_MS || !running) await draw();
+}
+
+async function loop() {
+  const mine = generation;
+  const current = () => running && mine === generation;
+  status('running', 'Training…');
+  while (current()) {
+    if (trainer.step_count >= target) {
+      running = false;
+      await exclusive(draw);
+      status('done', `Reached ${target} steps.`);
+      return;
+    }
+    try {
+      // Checked again inside: a create or pause may have arrived while this call was queued.
+      await exclusive(() => (current() ? advance(chunk) : null));
+    } catch (error) {
+      await exclusive(() => recover(error));
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 0)); // let pause and set messages in
+  }
+  if (mine === generation) status('paused', `Paused at step ${trainer.step_count}.`);
+}
+
+/**
+ * After a failed step: a diverged run goes back to the last good state on the same backend; a
+ * lost or failing GPU device moves to the CPU from that state. Either way training pauses.
+ */
+async function recover(error) {
+  running = false;
+  if (error instanceof WebAssembly.RuntimeError) {
+    // A trap leaves the module unusable: the page restarts the worker from its copy of lastGood.
+    post({ type: FromWorker.ERROR, name: 'Crashed', message: error.message, fatal: true });
+    return;
+  }
+  const toCpu = error.name === 'DeviceError' && chosen?.backend === 'webgpu';
+  let recovered = null;
+  if (lastGood) {
+    try {
+      trainer?.free();
+    } catch {
+      // a session on a lost device may fail to free; it is dropped either way
+    }
+    trainer = null;
+    const backend = toCpu ? 'cpu' : chosen.backend;
+    trainer = await WebTrainer.resume(lastGood.bytes, backend, data.images, data.labels);
+    if (toCpu) chosen = { ...chosen, backend: 'cpu', reason: 'CPU: the WebGPU device was lost' };
+    recovered = `Restored the last good state (step ${lastGood.step})${toCpu ? ' on the CPU' : ''}; press Start to continue.`;
+    announce();
+    await draw();
+  }
+  post({ type: FromWorker.ERROR, name: error.name, message: error.message, recovered });
+  status('paused', `Paused at step ${trainer?.step_count ?? 0}.`);
+}
+
+function report(error) {
+  post({ type: FromWorker.ERROR, name: error?.name ?? 'Error', message: error?.message ?? String(error), recovered: null });
+}
+
+self.onmessage = ({ data: message }) => {
+  switch (message.type) {
+    case ToWorker.CREATE:
+      running = false;
+      generation++;
+      exclusive(() => create(message)).catch((error) => {
+        report(error);
+        status(trainer ? 'paused' : 'failed', trainer ? 'Paused.' : 'No model: fix the problem above, then Reset.');
+      });
+      break;
+    case ToWorker.PLAY:
+      target = message.target ?? Infinity;
+      if (trainer && !running) {
+        running = true;
+        loop();
+      }
+      break;
+    case ToWorker.PAUSE:
+      running = false;
+      break;
+    case ToWorker.STEP:
+      // Queued, so a step asked for while a model is being built runs on that model.
+      exclusive(() => {
+        if (!trainer || running) return null;
+        target = Math.max(target, trainer.step_count + 1);
+        return advance(1);
+      }).catch((error) => exclusive(() => recover(error)));
+      break;
+    case ToWorker.SET:
+      exclusive(() => trainer?.set_hyperparameters(message.gamma, message.lambda_k, message.lr)).catch(report);
+      break;
+    case ToWorker.SAVE:
+      exclusive(async () => {
+        const bytes = await trainer.save();
+        post({ type: FromWorker.CHECKPOINT, bytes: bytes.buffer, step: trainer.step_count, reason: 'save' }, [bytes.buffer]);
+      }).catch(report);
+      break;
+    default:
+      report(named('ProtocolError', `unknown message type ${message.type}`));
+  }
+};
+
+self.addEventListener('unhandledrejection', (event) => report(event.reason));
