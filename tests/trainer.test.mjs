@@ -150,3 +150,14 @@ test('without WebGPU, auto says so and a WebGPU choice is a clear message', { ti
     await noGpu.close();
   }
 });
+
+test('a corrupt data file is a clear message, not a hang or a blank page', { timeout: 120_000 }, async () => {
+  const context = await chromium.newContext();
+  await context.route('**/mnist/train-images-idx3-ubyte.gz', (route) => route.fulfill({ status: 200, body: 'not an IDX file' }));
+  const page = await open(context, server.url);
+  await page.getByTestId('error').waitFor({ state: 'visible', timeout: 60_000 });
+  assert.match(await page.getByTestId('error').textContent(), /dataset images: wrong magic number/);
+  assert.equal(await page.evaluate(() => document.body.dataset.state), 'failed');
+  assert.ok(await page.getByTestId('start').isDisabled());
+  await context.close();
+});

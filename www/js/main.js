@@ -19,12 +19,20 @@ let gamma = settings.live().gamma;
 let stepsPerSecond = null;
 /** A backend to move the run to once the worker has saved it. */
 let moveTo = null;
+/** When the worker last spoke, and how long its calls have been taking (for the watchdog). */
+let heardAt = performance.now();
+let callMs = 0;
+/** A running worker silent for this long (and 20 calls' worth) is stuck, e.g. on a lost GPU. */
+const STUCK_MS = 60_000;
 /** Start was pressed while a model was being built (e.g. the click that blurred an edited field). */
 let startWhenReady = false;
 
 function startWorker() {
   worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-  worker.onmessage = ({ data }) => handle(data);
+  worker.onmessage = ({ data }) => {
+    heardAt = performance.now();
+    handle(data);
+  };
   worker.onerror = (event) => {
     event.preventDefault();
     crashed(event.message || 'the training worker stopped');
@@ -45,8 +53,9 @@ function create({ checkpoint = null, backend = settings.backend() } = {}) {
 
 function crashed(message) {
   worker.terminate();
+  callMs = 0;
   const from = lastGood ? ` Restarting on the CPU from the last good state (step ${lastGood.step}).` : '';
-  showError(`The training worker crashed: ${message}.${from}`);
+  showError(`The training worker stopped: ${message}.${from}`);
   startWorker();
   create(lastGood ? { checkpoint: lastGood.bytes, backend: 'cpu' } : {});
 }
@@ -69,6 +78,7 @@ function handle(message) {
       break;
     }
     case FromWorker.STATS:
+      callMs = message.stats.ms_per_step * message.stats.steps;
       showStats(message.stats);
       break;
     case FromWorker.PICTURE:
@@ -211,6 +221,13 @@ document.addEventListener('keydown', (event) => {
   event.preventDefault();
   (state === 'running' ? $('pause') : $('start')).click();
 });
+
+// The watchdog: a device read that never returns (a lost GPU can do that) must not hang the page.
+setInterval(() => {
+  if (state === 'running' && performance.now() - heardAt > Math.max(STUCK_MS, 20 * callMs)) {
+    crashed(`no answer for ${Math.round((performance.now() - heardAt) / 1000)} s (the device may be lost)`);
+  }
+}, 5_000);
 
 startWorker();
 if (settings.valid()) create();

@@ -118,7 +118,7 @@ async function loop() {
     if (trainer.step_count >= target) {
       running = false;
       await exclusive(draw);
-      status('done', `Reached ${target} steps.`);
+      status('done', `Reached ${target} steps. Raise "Train for" to go on.`);
       return;
     }
     try {
