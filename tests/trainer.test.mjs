@@ -161,3 +161,22 @@ test('a corrupt data file is a clear message, not a hang or a blank page', { tim
   assert.ok(await page.getByTestId('start').isDisabled());
   await context.close();
 });
+
+test('a lost WebGPU device is reported and training goes on on the CPU', { timeout: 300_000 }, async () => {
+  const page = await open(await chromium.newContext(), `${server.url}?backend=webgpu&filters=4&hidden=8&batch-size=8&debug=1`);
+  await ready(page);
+  assert.equal(await page.getByTestId('backend').textContent(), 'WebGPU');
+  await page.getByTestId('start').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=step-count]').textContent) >= 2, null, { timeout: 120_000 });
+  await page.evaluate(() => window.began.loseDevice()); // GPUDevice.destroy(), as a driver reset
+  await page.getByTestId('error').waitFor({ state: 'visible', timeout: 120_000 });
+  assert.match(await page.getByTestId('error').textContent(), /device.*(lost|poison)/i);
+  assert.match(await page.getByTestId('error').textContent(), /on the CPU/);
+  assert.equal(await page.getByTestId('backend').textContent(), 'CPU');
+  await page.waitForFunction(() => document.body.dataset.state === 'paused', null, { timeout: 60_000 });
+  const resumedAt = await count(page);
+  await page.getByTestId('start').click();
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid=step-count]').textContent) >= n + 5, resumedAt, { timeout: 60_000 });
+  assert.deepEqual(page.errors.filter((e) => !/WebGPU|GPU/.test(e)), []);
+  await page.context().close();
+});

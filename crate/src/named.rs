@@ -26,9 +26,14 @@ impl HostTensor {
 /// Reads one tensor back without blocking, so it works on WebGPU.
 pub async fn read<const D: usize>(tensor: Tensor<D>) -> Result<HostTensor> {
     let shape = tensor.dims().to_vec();
-    let data = tensor.into_data_async().await.map_err(|e| Error::Device(format!("{e:?}")))?;
+    let data = tensor.into_data_async().await.map_err(|e| Error::Device(first_line(&format!("{e:?}"))))?;
     let values = data.try_to_vec::<f32>().map_err(|e| Error::Device(format!("{e:?}")))?;
     Ok(HostTensor { shape, values })
+}
+
+/// burn's execution errors print a chain of causes and a backtrace; the first line says it.
+fn first_line(text: &str) -> String {
+    text.lines().map(str::trim).find(|line| !line.is_empty()).unwrap_or("unknown error").to_string()
 }
 
 /// Every float parameter of `module`, named `prefix.path.to.param`.

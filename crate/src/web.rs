@@ -155,26 +155,42 @@ pub fn has_webgpu() -> bool {
     !navigator.is_undefined() && Reflect::get(&navigator, &"gpu".into()).is_ok_and(|gpu| !gpu.is_undefined())
 }
 
+/// The page's WebGPU device: burn's handle and wgpu's, kept to be able to destroy it.
+#[derive(Clone)]
+struct WebGpu {
+    device: Device,
+    gpu: burn::tensor::wgpu::wgpu::Device,
+}
+
 thread_local! {
     /// burn's wgpu runtime can be initialised once per page; later sessions reuse its device.
-    static WEBGPU: RefCell<Option<Device>> = const { RefCell::new(None) };
+    static WEBGPU: RefCell<Option<WebGpu>> = const { RefCell::new(None) };
+}
+
+/// Destroys the page's WebGPU device, as a driver reset or an unplugged GPU would, so that the
+/// recovery from a lost device can be exercised (tests, the page's `?debug=1`). Returns whether
+/// there was a device. Every later use of it is a `DeviceError`: burn marks a lost device and
+/// refuses work on it.
+#[wasm_bindgen]
+pub fn lose_webgpu_device() -> bool {
+    WEBGPU.with(|cell| cell.borrow().as_ref().map(|webgpu| webgpu.gpu.destroy())).is_some()
 }
 
 async fn device(backend: &str) -> Result<Device> {
     match backend {
         "cpu" => Ok(Device::flex()),
         "webgpu" => {
-            if let Some(device) = WEBGPU.with(|cell| cell.borrow().clone()) {
-                return Ok(device);
+            if let Some(webgpu) = WEBGPU.with(|cell| cell.borrow().clone()) {
+                return Ok(webgpu.device);
             }
             if !has_webgpu() {
                 return Err(Error::Device("this browser has no WebGPU (navigator.gpu is missing)".into()));
             }
-            let device = Device::wgpu_options()
-                .init_async()
+            let (device, setup) = Device::wgpu_options()
+                .init_with_setup_async()
                 .await
                 .map_err(|e| Error::Device(format!("no WebGPU adapter or device was granted ({e})")))?;
-            WEBGPU.with(|cell| *cell.borrow_mut() = Some(device.clone()));
+            WEBGPU.with(|cell| *cell.borrow_mut() = Some(WebGpu { device: device.clone(), gpu: setup.device }));
             Ok(device)
         }
         other => Err(Error::ConfigFormat(format!("backend must be \"cpu\" or \"webgpu\", got {other:?}"))),

@@ -4,7 +4,7 @@
 #![cfg(target_family = "wasm")]
 
 use began::data::{Images, encode};
-use began::web::{WebTrainer, has_webgpu};
+use began::web::{WebTrainer, has_webgpu, lose_webgpu_device};
 use js_sys::{Error, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -55,10 +55,21 @@ async fn a_training_step_on_the_cpu_backend() {
     two_steps_on("cpu").await;
 }
 
+/// One test, in this order: the device is shared by the page, and losing it is for good.
 #[wasm_bindgen_test]
-async fn a_training_step_on_webgpu() {
+async fn a_training_step_on_webgpu_then_a_lost_device_is_an_error_not_a_panic() {
     assert!(has_webgpu(), "navigator.gpu is missing: start Chromium with --enable-unsafe-webgpu");
     two_steps_on("webgpu").await;
+
+    let (images, labels) = dataset();
+    let trainer = WebTrainer::create(small_config(), "webgpu".into(), images, labels).await.map_err(message).unwrap();
+    JsFuture::from(trainer.step(1)).await.map_err(message).unwrap();
+    assert!(lose_webgpu_device(), "there was no WebGPU device to lose");
+    let error = JsFuture::from(trainer.step(1)).await.err().expect("a step on a destroyed device should fail");
+    assert!(message(error).starts_with("DeviceError"));
+    // The session is still there to report on, and a CPU session still works.
+    assert!(trainer.step_count().unwrap() >= 1.0);
+    two_steps_on("cpu").await;
 }
 
 #[wasm_bindgen_test]

@@ -229,6 +229,11 @@ setInterval(() => {
   }
 }, 5_000);
 
+// ?debug=1: hooks for tests and demos of the recovery paths.
+if (new URLSearchParams(location.search).has('debug')) {
+  window.began = { loseDevice: () => worker.postMessage({ type: ToWorker.LOSE_DEVICE }) };
+}
+
 startWorker();
 if (settings.valid()) create();
 else setState('failed', 'Fix the settings marked in red, then press Reset.');

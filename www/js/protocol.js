@@ -10,6 +10,8 @@
 //   step    {}               one step while paused.
 //   set     {gamma, lambda_k, lr}   live hyperparameters; refused values leave the run as it was.
 //   save    {}               reply with a `checkpoint` (reason 'save').
+//   lose-device {}           destroys the WebGPU device, as a driver reset would, to exercise the
+//                            recovery (the page sends it only with ?debug=1).
 //
 // Worker → page ({type, ...}):
 //   status  {state, message}     state: 'loading' | 'ready' | 'running' | 'paused' | 'done'.
@@ -30,6 +32,7 @@ export const ToWorker = Object.freeze({
   STEP: 'step',
   SET: 'set',
   SAVE: 'save',
+  LOSE_DEVICE: 'lose-device',
 });
 
 export const FromWorker = Object.freeze({

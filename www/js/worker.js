@@ -1,7 +1,7 @@
 // The training worker: owns the wasm module and the session, runs the loop, and sends the page
 // small results (see protocol.js). Every call into the session goes through `exclusive`, so
 // commands that arrive mid-step wait their turn instead of racing it.
-import init, { WebTrainer } from '../pkg/began.js';
+import init, { WebTrainer, lose_webgpu_device } from '../pkg/began.js';
 import { ToWorker, FromWorker, CALL_MS, DRAW_EVERY_MS, KEEP_EVERY } from './protocol.js';
 import { chooseBackend, TIMED_STEPS } from './backend.js';
 
@@ -160,7 +160,8 @@ async function recover(error) {
     announce();
     await draw();
   }
-  post({ type: FromWorker.ERROR, name: error.name, message: error.message, recovered });
+  const message = toCpu ? `The WebGPU device was lost or stopped working (${error.message}).` : error.message;
+  post({ type: FromWorker.ERROR, name: error.name, message, recovered });
   status('paused', `Paused at step ${trainer?.step_count ?? 0}.`);
 }
 
@@ -204,6 +205,9 @@ self.onmessage = ({ data: message }) => {
         const bytes = await trainer.save();
         post({ type: FromWorker.CHECKPOINT, bytes: bytes.buffer, step: trainer.step_count, reason: 'save' }, [bytes.buffer]);
       }).catch(report);
+      break;
+    case ToWorker.LOSE_DEVICE:
+      lose_webgpu_device();
       break;
     default:
       report(named('ProtocolError', `unknown message type ${message.type}`));
