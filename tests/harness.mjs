@@ -43,3 +43,26 @@ export async function screenshot(page, name) {
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+/** The step counter's value. */
+export const count = (page) => page.getByTestId('step-count').textContent().then(Number);
+
+/** Waits until the step counter reaches `n`. */
+export function stepAtLeast(page, n, timeout = 120_000) {
+  return page.waitForFunction((n) => Number(document.querySelector('[data-testid=step-count]').textContent) >= n, n, { timeout });
+}
+
+/** Waits for a session to be there and idle. */
+export function ready(page) {
+  return page.waitForFunction(() => ['ready', 'paused', 'done'].includes(document.body.dataset.state), null, { timeout: 120_000 });
+}
+
+export function paused(page) {
+  return page.waitForFunction(() => document.body.dataset.state === 'paused', null, { timeout: 60_000 });
+}
+
+/** Types a value and leaves the field, as a person does (the browser then fires `change`). */
+export async function type(page, testid, value) {
+  await page.getByTestId(testid).fill(value);
+  await page.getByTestId(testid).blur();
+}

@@ -1,7 +1,7 @@
 // The trainer page end to end in headless Chromium: start, watch, pause, step, reset, bad input.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, browser, open, screenshot } from './harness.mjs';
+import { serve, browser, open, screenshot, count, ready, type } from './harness.mjs';
 
 const SMALL = { filters: '4', hidden: '8', 'batch-size': '8' };
 let server;
@@ -15,18 +15,6 @@ after(async () => {
   await chromium?.close();
   server?.close();
 });
-
-const count = (page) => page.getByTestId('step-count').textContent().then(Number);
-
-async function ready(page) {
-  await page.waitForFunction(() => ['ready', 'paused', 'done'].includes(document.body.dataset.state), null, { timeout: 120_000 });
-}
-
-/** Types a value and leaves the field, as a person does (the browser then fires `change`). */
-async function type(page, testid, value) {
-  await page.getByTestId(testid).fill(value);
-  await page.getByTestId(testid).blur();
-}
 
 /** Sets model fields while at step 0 (no confirmation needed); each change makes a new model. */
 async function smallModel(page) {
@@ -126,8 +114,9 @@ test('Fashion-MNIST trains too, after confirming the reset', { timeout: 600_000 
   await page.waitForFunction(() => document.querySelector('[data-testid=step-count]').textContent === '1', null, { timeout: 60_000 });
   await page.getByTestId('dataset').selectOption('fashion');
   await page.getByRole('button', { name: 'Reset and apply' }).click();
-  await ready(page);
-  assert.equal(await count(page), 0);
+  // The dialog closes in a later task, so wait for the new model, not merely for an idle page.
+  await page.waitForFunction(() => document.body.dataset.state === 'ready' && document.querySelector('[data-testid=step-count]').textContent === '0', null, { timeout: 120_000 });
+  assert.equal(await page.getByTestId('dataset').inputValue(), 'fashion');
   await page.getByTestId('start').click();
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=step-count]').textContent) >= 10, null, { timeout: 300_000 });
   await page.getByTestId('pause').click();

@@ -79,6 +79,11 @@ impl Session {
         Ok(Progress { epoch: self.epoch(), ms_per_step, stats })
     }
 
+    /// k_t now (one 1-element read), e.g. to show a resumed run's own value.
+    pub async fn k(&self) -> Result<f32> {
+        Ok(read(self.trainer.k.clone()).await?.values[0])
+    }
+
     /// Passes over the training set so far.
     pub fn epoch(&self) -> f64 {
         self.trainer.step as f64 / self.batches.per_epoch() as f64
@@ -178,8 +183,10 @@ mod tests {
         let bytes = block_on(session.save()).unwrap();
         let mut resumed = Session::resume(&bytes, "saved", &Device::flex(), images()).unwrap();
         assert_eq!(resumed.trainer.step, 4);
+        assert_eq!(block_on(resumed.k()).unwrap(), before.stats.k);
         let (next, next_resumed) = (block_on(session.step(2)).unwrap(), block_on(resumed.step(2)).unwrap());
         assert_eq!(next.stats, next_resumed.stats);
+        assert_eq!(block_on(session.k()).unwrap(), next.stats.k);
         assert!(before.stats.k >= 0.0);
     }
 }

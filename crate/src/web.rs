@@ -94,6 +94,16 @@ impl WebTrainer {
         })
     }
 
+    /// k_t now.
+    #[wasm_bindgen(unchecked_return_type = "Promise<number>")]
+    pub fn k(&self) -> Promise {
+        let session = self.session.clone();
+        future_to_promise(async move {
+            let session = session.try_borrow().map_err(|_| busy())?;
+            Ok(JsValue::from_f64(session.k().await.map_err(to_js)? as f64))
+        })
+    }
+
     /// The 8×8 grid of samples on the fixed z: `{width, height, channels, pixels: Uint8Array}`.
     #[wasm_bindgen(unchecked_return_type = "Promise<Picture>")]
     pub fn samples(&self) -> Promise {

@@ -4,6 +4,7 @@ import { ToWorker, FromWorker } from './protocol.js';
 import { Settings } from './settings.js';
 import { Curves } from './charts.js';
 import { drawPicture } from './picture.js';
+import { autosave, autosaved, forget, download, ago } from './storage.js';
 
 const $ = (id) => document.getElementById(id);
 const settings = new Settings($('settings'));
@@ -24,6 +25,8 @@ let heardAt = performance.now();
 let callMs = 0;
 /** A running worker silent for this long (and 20 calls' worth) is stuck, e.g. on a lost GPU. */
 const STUCK_MS = 60_000;
+/** The next `ready` begins another run: clear the curves and figures. */
+let startOver = true;
 /** Start was pressed while a model was being built (e.g. the click that blurred an edited field). */
 let startWhenReady = false;
 
@@ -39,14 +42,14 @@ function startWorker() {
   };
 }
 
-/** A new session in the worker: fresh from the form, or resumed from checkpoint bytes. */
-function create({ checkpoint = null, backend = settings.backend() } = {}) {
+/**
+ * A new session in the worker: fresh from the form, or resumed from checkpoint bytes. The display
+ * starts over when the worker says the session is ready (a refused file leaves it as it was),
+ * unless the session `continues` this run (a recovery, a move to another backend).
+ */
+function create({ checkpoint = null, backend = settings.backend(), continues = false } = {}) {
   setState('loading', 'Starting…');
-  if (!checkpoint) {
-    curves.clear();
-    showStep(0);
-    stepsPerSecond = null;
-  }
+  startOver = !continues;
   const copy = checkpoint ? checkpoint.slice(0) : null;
   worker.postMessage({ type: ToWorker.CREATE, config: settings.config(), backend, dataset: settings.dataset(), checkpoint: copy }, copy ? [copy] : []);
 }
@@ -57,7 +60,7 @@ function crashed(message) {
   const from = lastGood ? ` Restarting on the CPU from the last good state (step ${lastGood.step}).` : '';
   showError(`The training worker stopped: ${message}.${from}`);
   startWorker();
-  create(lastGood ? { checkpoint: lastGood.bytes, backend: 'cpu' } : {});
+  create(lastGood ? { checkpoint: lastGood.bytes, backend: 'cpu', continues: true } : {});
 }
 
 function handle(message) {
@@ -67,6 +70,12 @@ function handle(message) {
       if (message.state === 'ready' && startWhenReady) play();
       break;
     case FromWorker.READY: {
+      if (startOver) {
+        startOver = false;
+        curves.clear();
+        stepsPerSecond = null;
+        for (const [id, text] of [['epoch', '0.00'], ['speed', '–'], ['eta', '–'], ['m-global', '–']]) $(id).textContent = text;
+      }
       const badge = $('backend');
       badge.textContent = message.backend === 'webgpu' ? 'WebGPU' : 'CPU';
       badge.dataset.backend = message.backend;
@@ -75,6 +84,7 @@ function handle(message) {
       settings.show(message.config);
       gamma = message.config.gamma;
       showStep(message.step);
+      $('k-value').textContent = message.k.toFixed(4);
       break;
     }
     case FromWorker.STATS:
@@ -87,11 +97,16 @@ function handle(message) {
       break;
     case FromWorker.CHECKPOINT:
       lastGood = { bytes: message.bytes, step: message.step };
-      if (message.reason === 'save' && moveTo) {
+      if (message.reason === 'keep' && message.step > 0) autosave(message.bytes, message.step, settings.dataset());
+      if (message.reason === 'download') download(message.bytes, `began-${settings.dataset()}-step${message.step}.safetensors`);
+      if (message.reason === 'move' && moveTo) {
         const backend = moveTo;
         moveTo = null;
-        create({ checkpoint: message.bytes, backend });
+        create({ checkpoint: message.bytes, backend, continues: true });
       }
+      break;
+    case FromWorker.WEIGHTS:
+      download(message.bytes, `began-${settings.dataset()}-generator-step${message.step}.safetensors`);
       break;
     case FromWorker.ERROR:
       if (message.fatal) crashed(message.message);
@@ -201,7 +216,7 @@ for (const input of document.querySelectorAll('[data-shape]')) {
     if (input.id === 'backend-choice' && step > 0 && lastGood) {
       moveTo = input.value; // keep the run, move it: save, then resume on the new backend
       worker.postMessage({ type: ToWorker.PAUSE });
-      worker.postMessage({ type: ToWorker.SAVE });
+      worker.postMessage({ type: ToWorker.SAVE, purpose: 'move' });
       return;
     }
     const label = document.querySelector(`label[for="${input.id}"]`).textContent.trim();
@@ -213,6 +228,34 @@ for (const input of document.querySelectorAll('[data-shape]')) {
     if (settings.valid()) create();
     else showError('Some settings are out of range (marked in red): fix them to build the new model.');
   });
+}
+
+// Keeping work: files in and out, and the autosave offered after a reload.
+$('download-checkpoint').addEventListener('click', () => worker.postMessage({ type: ToWorker.SAVE, purpose: 'download' }));
+$('export-generator').addEventListener('click', () => worker.postMessage({ type: ToWorker.EXPORT }));
+$('upload-checkpoint').addEventListener('change', async (event) => {
+  const file = event.target.files[0];
+  event.target.value = ''; // the same file can be chosen again
+  if (!file) return;
+  // Resumed on the dataset chosen now; a bad file is refused and the current run goes on.
+  create({ checkpoint: await file.arrayBuffer() });
+});
+
+async function offerAutosave() {
+  const saved = await autosaved();
+  if (!saved) return;
+  const name = saved.dataset === 'fashion' ? 'Fashion-MNIST' : 'MNIST';
+  $('offer-text').textContent = `Your ${name} run from ${ago(saved.savedAt)} was saved at step ${saved.step}. Resume it?`;
+  $('resume-offer').hidden = false;
+  $('offer-resume').onclick = () => {
+    $('resume-offer').hidden = true;
+    settings.input('dataset').value = saved.dataset;
+    create({ checkpoint: saved.bytes });
+  };
+  $('offer-discard').onclick = () => {
+    $('resume-offer').hidden = true;
+    forget();
+  };
 }
 
 // Space toggles training when focus is not in a field.
@@ -237,3 +280,4 @@ if (new URLSearchParams(location.search).has('debug')) {
 startWorker();
 if (settings.valid()) create();
 else setState('failed', 'Fix the settings marked in red, then press Reset.');
+offerAutosave();

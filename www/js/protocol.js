@@ -9,18 +9,20 @@
 //   pause   {}               stop after the call in flight.
 //   step    {}               one step while paused.
 //   set     {gamma, lambda_k, lr}   live hyperparameters; refused values leave the run as it was.
-//   save    {}               reply with a `checkpoint` (reason 'save').
+//   save    {purpose}        reply with a `checkpoint` whose reason is `purpose` (e.g. 'download').
+//   export  {}               reply with `weights`: the generator and discriminator alone.
 //   lose-device {}           destroys the WebGPU device, as a driver reset would, to exercise the
 //                            recovery (the page sends it only with ?debug=1).
 //
 // Worker → page ({type, ...}):
 //   status  {state, message}     state: 'loading' | 'ready' | 'running' | 'paused' | 'done'.
-//   ready   {backend, reason, config, step}   a session exists (after create or a recovery).
+//   ready   {backend, reason, config, step, k}   a session exists (after create or a recovery).
 //   stats   {stats}              means over the last call: step, steps, loss_real, loss_fake,
 //                                loss_d, loss_g, k, m_global, lr, epoch, ms_per_step.
 //   picture {kind, width, height, channels, pixels}   kind 'samples' | 'reconstructions'.
-//   checkpoint {bytes, step, reason}   the last good state: reason 'keep' (every KEEP_EVERY
-//                                steps) or 'save' (asked for).
+//   checkpoint {bytes, step, reason}   a safetensors checkpoint: reason 'keep' (the last good
+//                                state, every KEEP_EVERY steps) or the purpose of a `save`.
+//   weights {bytes, step}        the safetensors export asked for by `export`.
 //   error   {name, message, recovered}   name is the Rust error kind (InvalidConfig, BadData,
 //                                BadCheckpoint, Diverged, DeviceError, Busy) or the JS error's;
 //                                recovered says what the worker did about it, if anything.
@@ -32,6 +34,7 @@ export const ToWorker = Object.freeze({
   STEP: 'step',
   SET: 'set',
   SAVE: 'save',
+  EXPORT: 'export',
   LOSE_DEVICE: 'lose-device',
 });
 
@@ -41,6 +44,7 @@ export const FromWorker = Object.freeze({
   STATS: 'stats',
   PICTURE: 'picture',
   CHECKPOINT: 'checkpoint',
+  WEIGHTS: 'weights',
   ERROR: 'error',
 });
 

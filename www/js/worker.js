@@ -43,8 +43,8 @@ async function fetchData(name) {
 }
 
 /** Milliseconds per step of a throwaway session on `backend` (for 'auto'). */
-async function timeOn(backend, config) {
-  const probe = await WebTrainer.create(config, backend, data.images, data.labels);
+async function timeSession(backend, config, { images, labels }) {
+  const probe = await WebTrainer.create(config, backend, images, labels);
   try {
     await probe.step(1); // warm-up: shader compilation, allocation
     return (await probe.step(TIMED_STEPS)).ms_per_step;
@@ -56,32 +56,35 @@ async function timeOn(backend, config) {
 async function create({ config, backend, dataset, checkpoint }) {
   status('loading', `Fetching ${dataset}…`);
   await wasmReady;
-  if (data?.name !== dataset) data = await fetchData(dataset);
-  trainer?.free();
-  trainer = null;
-  lastGood = null;
+  const nextData = data?.name === dataset ? data : await fetchData(dataset);
+  let nextChosen = chosen;
   if (!(chosen && chosen.requested === backend && backend !== 'webgpu')) {
     status('loading', backend === 'auto' ? 'Choosing a backend…' : 'Starting…');
-    chosen = { ...(await chooseBackend(backend, (b) => timeOn(b, config))), requested: backend };
+    nextChosen = { ...(await chooseBackend(backend, (b) => timeSession(b, config, nextData))), requested: backend };
   }
-  status('loading', 'Building the model…');
+  status('loading', checkpoint ? 'Loading the checkpoint…' : 'Building the model…');
   const bytes = checkpoint ? new Uint8Array(checkpoint) : null;
-  const make = (b) => (bytes ? WebTrainer.resume(bytes, b, data.images, data.labels) : WebTrainer.create(config, b, data.images, data.labels));
+  const make = (b) => (bytes ? WebTrainer.resume(bytes, b, nextData.images, nextData.labels) : WebTrainer.create(config, b, nextData.images, nextData.labels));
+  // The new session is built before the current one is dropped: a bad file leaves the run as it was.
+  let next;
   try {
-    trainer = await make(chosen.backend);
+    next = await make(nextChosen.backend);
   } catch (error) {
-    if (error.name !== 'DeviceError' || chosen.backend !== 'webgpu' || backend !== 'auto') throw error;
-    chosen = { backend: 'cpu', reason: `CPU: WebGPU failed to start (${error.message})`, requested: backend };
-    trainer = await make('cpu');
+    if (error.name !== 'DeviceError' || nextChosen.backend !== 'webgpu' || backend !== 'auto') throw error;
+    nextChosen = { backend: 'cpu', reason: `CPU: WebGPU failed to start (${error.message})`, requested: backend };
+    next = await make('cpu');
   }
+  trainer?.free();
+  [trainer, data, chosen, lastGood] = [next, nextData, nextChosen, null];
   await keep();
-  announce();
+  await announce();
   await draw();
   status('ready', `Ready at step ${trainer.step_count}.`);
 }
 
-function announce() {
-  post({ type: FromWorker.READY, backend: chosen.backend, reason: chosen.reason, config: trainer.config(), step: trainer.step_count });
+async function announce() {
+  const k = await trainer.k();
+  post({ type: FromWorker.READY, backend: chosen.backend, reason: chosen.reason, config: trainer.config(), step: trainer.step_count, k });
 }
 
 /** Saves the current (finite) state as the last good one, here and in the page. */
@@ -157,7 +160,7 @@ async function recover(error) {
     trainer = await WebTrainer.resume(lastGood.bytes, backend, data.images, data.labels);
     if (toCpu) chosen = { ...chosen, backend: 'cpu', reason: 'CPU: the WebGPU device was lost' };
     recovered = `Restored the last good state (step ${lastGood.step})${toCpu ? ' on the CPU' : ''}; press Start to continue.`;
-    announce();
+    await announce();
     await draw();
   }
   const message = toCpu ? `The WebGPU device was lost or stopped working (${error.message}).` : error.message;
@@ -203,7 +206,13 @@ self.onmessage = ({ data: message }) => {
     case ToWorker.SAVE:
       exclusive(async () => {
         const bytes = await trainer.save();
-        post({ type: FromWorker.CHECKPOINT, bytes: bytes.buffer, step: trainer.step_count, reason: 'save' }, [bytes.buffer]);
+        post({ type: FromWorker.CHECKPOINT, bytes: bytes.buffer, step: trainer.step_count, reason: message.purpose ?? 'save' }, [bytes.buffer]);
+      }).catch(report);
+      break;
+    case ToWorker.EXPORT:
+      exclusive(async () => {
+        const bytes = await trainer.export();
+        post({ type: FromWorker.WEIGHTS, bytes: bytes.buffer, step: trainer.step_count }, [bytes.buffer]);
       }).catch(report);
       break;
     case ToWorker.LOSE_DEVICE:
