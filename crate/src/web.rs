@@ -97,31 +97,19 @@ impl WebTrainer {
     /// k_t now.
     #[wasm_bindgen(unchecked_return_type = "Promise<number>")]
     pub fn k(&self) -> Promise {
-        let session = self.session.clone();
-        future_to_promise(async move {
-            let session = session.try_borrow().map_err(|_| busy())?;
-            Ok(JsValue::from_f64(session.k().await.map_err(to_js)? as f64))
-        })
+        self.reading(async |session| Ok(JsValue::from_f64(session.k().await.map_err(to_js)? as f64)))
     }
 
     /// The 8×8 grid of samples on the fixed z: `{width, height, channels, pixels: Uint8Array}`.
     #[wasm_bindgen(unchecked_return_type = "Promise<Picture>")]
     pub fn samples(&self) -> Promise {
-        let session = self.session.clone();
-        future_to_promise(async move {
-            let session = session.try_borrow().map_err(|_| busy())?;
-            Ok(picture(session.samples().await.map_err(to_js)?))
-        })
+        self.reading(async |session| Ok(picture(session.samples().await.map_err(to_js)?)))
     }
 
     /// Rows of real images, their reconstructions D(x), fakes G(z) and D(G(z)), as one picture.
     #[wasm_bindgen(unchecked_return_type = "Promise<Picture>")]
     pub fn reconstructions(&self) -> Promise {
-        let session = self.session.clone();
-        future_to_promise(async move {
-            let session = session.try_borrow().map_err(|_| busy())?;
-            Ok(picture(session.reconstructions().await.map_err(to_js)?))
-        })
+        self.reading(async |session| Ok(picture(session.reconstructions().await.map_err(to_js)?)))
     }
 
     /// Live changes to γ, λ_k and the learning rate; out-of-range values are refused and the
@@ -134,21 +122,13 @@ impl WebTrainer {
     /// A checkpoint (safetensors) of the whole run; refused if the run has diverged.
     #[wasm_bindgen(unchecked_return_type = "Promise<Uint8Array>")]
     pub fn save(&self) -> Promise {
-        let session = self.session.clone();
-        future_to_promise(async move {
-            let session = session.try_borrow().map_err(|_| busy())?;
-            Ok(Uint8Array::from(session.save().await.map_err(to_js)?.as_slice()).into())
-        })
+        self.reading(async |session| Ok(bytes(&session.save().await.map_err(to_js)?)))
     }
 
     /// The weights alone (safetensors), as the sampler widget loads them.
     #[wasm_bindgen(unchecked_return_type = "Promise<Uint8Array>")]
     pub fn export(&self) -> Promise {
-        let session = self.session.clone();
-        future_to_promise(async move {
-            let session = session.try_borrow().map_err(|_| busy())?;
-            Ok(Uint8Array::from(session.export().await.map_err(to_js)?.as_slice()).into())
-        })
+        self.reading(async |session| Ok(bytes(&session.export().await.map_err(to_js)?)))
     }
 }
 
@@ -156,6 +136,19 @@ impl WebTrainer {
     fn borrow(&self) -> Result<std::cell::Ref<'_, Session>, JsValue> {
         self.session.try_borrow().map_err(|_| busy())
     }
+
+    /// Runs `task` on the session as a Promise, unless a call that changes it is in flight.
+    fn reading(&self, task: impl AsyncFnOnce(&Session) -> Result<JsValue, JsValue> + 'static) -> Promise {
+        let session = self.session.clone();
+        future_to_promise(async move {
+            let session = session.try_borrow().map_err(|_| busy())?;
+            task(&session).await
+        })
+    }
+}
+
+fn bytes(bytes: &[u8]) -> JsValue {
+    Uint8Array::from(bytes).into()
 }
 
 /// Whether this browser offers WebGPU at all (`navigator.gpu`); an adapter may still be refused.
