@@ -1,0 +1,62 @@
+// A run trained natively resumes in the page: the CLI (built by `cargo test` in pkg-scripts/test)
+// trains a few steps, the page loads its checkpoint, and draws the same fixed-z samples.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import { serve, browser, open, root, ready } from './harness.mjs';
+
+const began = resolve(process.env.CARGO_TARGET_DIR ?? resolve(homedir(), '.cache/began/target'), 'debug/began');
+const out = resolve(root, 'target', 'test-files', 'native-run');
+let server;
+let chromium;
+
+before(async () => {
+  server = await serve();
+  chromium = await browser();
+});
+after(async () => {
+  await chromium?.close();
+  server?.close();
+});
+
+test('a checkpoint from the native CLI resumes in the page with the same k_t and samples', { timeout: 300_000 }, async () => {
+  rmSync(out, { recursive: true, force: true });
+  execFileSync(began, ['train', '--dataset', 'mnist', '--data-dir', resolve(root, 'www/data'), '--steps', '20', '--filters', '4',
+    '--hidden', '8', '--log-every', '10', '--sample-every', '20', '--out', out], { stdio: 'pipe' });
+  const lastRow = readFileSync(resolve(out, 'metrics.csv'), 'utf8').trim().split('\n').at(-1).split(',');
+  const nativeK = Number(lastRow[5]);
+
+  const page = await open(await chromium.newContext(), server.url);
+  await ready(page);
+  await page.getByTestId('upload-checkpoint').setInputFiles(resolve(out, 'checkpoint.safetensors'));
+  await page.waitForFunction(() => document.body.dataset.state === 'ready' && document.querySelector('[data-testid=step-count]').textContent === '20', null, { timeout: 60_000 });
+  assert.ok(Math.abs(Number(await page.getByTestId('k-value').textContent()) - nativeK) < 1e-4);
+  assert.equal(await page.getByTestId('filters').inputValue(), '4', "the checkpoint's own config is shown");
+
+  // The CLI's grid of step 20 and the page's, both on the seed's fixed z, decoded by the browser.
+  const png = `data:image/png;base64,${readFileSync(resolve(out, 'samples/step_000020.png')).toString('base64')}`;
+  const difference = await page.evaluate(async (png) => {
+    const image = new Image();
+    image.src = png;
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    [canvas.width, canvas.height] = [image.width, image.height];
+    const context = canvas.getContext('2d');
+    context.drawImage(image, 0, 0);
+    const native = context.getImageData(0, 0, image.width, image.height).data;
+    const samples = document.querySelector('[data-testid=samples]');
+    if (samples.width !== image.width || samples.height !== image.height) return `sizes differ: ${samples.width}×${samples.height}`;
+    const drawn = samples.getContext('2d').getImageData(0, 0, samples.width, samples.height).data;
+    let total = 0;
+    for (let i = 0; i < drawn.length; i += 4) total += Math.abs(drawn[i] - native[i]);
+    return total / (drawn.length / 4);
+  }, png);
+  // Same weights and z: only float rounding differs (native flex uses other SIMD kernels).
+  assert.equal(typeof difference, 'number', difference);
+  assert.ok(difference < 1.0, `mean gray-level difference ${difference}`);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
