@@ -169,3 +169,21 @@ test('a lost WebGPU device is reported and training goes on on the CPU', { timeo
   assert.deepEqual(page.errors.filter((e) => !/WebGPU|GPU/.test(e)), []);
   await page.context().close();
 });
+
+test('a diverging run (NaN) rolls back to the last good state and pauses', { timeout: 300_000 }, async () => {
+  const page = await open(await chromium.newContext(), `${server.url}?filters=4&hidden=8&batch-size=8&debug=1`);
+  await ready(page);
+  await page.getByTestId('start').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=step-count]').textContent) >= 5, null, { timeout: 60_000 });
+  await page.evaluate(() => window.began.setLive({ gamma: 1, lambda_k: 0.001, lr: 1e30 }));
+  await page.getByTestId('error').waitFor({ state: 'visible', timeout: 60_000 });
+  const banner = await page.getByTestId('error').textContent();
+  assert.match(banner, /diverged at step \d+: .* is (NaN|inf)/);
+  assert.match(banner, /Restored the last good state \(step 0\)/);
+  await page.waitForFunction(() => document.body.dataset.state === 'paused' && document.querySelector('[data-testid=step-count]').textContent === '0', null, { timeout: 60_000 });
+  // The restored run has its own learning rate again and trains on.
+  await page.getByTestId('start').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=step-count]').textContent) >= 5, null, { timeout: 60_000 });
+  assert.match(await page.getByTestId('m-global').textContent(), /^\d/);
+  await page.context().close();
+});

@@ -274,7 +274,12 @@ setInterval(() => {
 
 // ?debug=1: hooks for tests and demos of the recovery paths.
 if (new URLSearchParams(location.search).has('debug')) {
-  window.began = { loseDevice: () => worker.postMessage({ type: ToWorker.LOSE_DEVICE }) };
+  window.began = {
+    loseDevice: () => worker.postMessage({ type: ToWorker.LOSE_DEVICE }),
+    // Live hyperparameters past the form's own limits (Rust still checks its ranges): lr 1e30
+    // makes a run diverge for real.
+    setLive: (live) => worker.postMessage({ type: ToWorker.SET, ...live }),
+  };
 }
 
 startWorker();
