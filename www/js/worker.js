@@ -157,7 +157,13 @@ async function recover(error) {
     }
     trainer = null;
     const backend = toCpu ? 'cpu' : chosen.backend;
-    trainer = await WebTrainer.resume(lastGood.bytes, backend, data.images, data.labels);
+    try {
+      trainer = await WebTrainer.resume(lastGood.bytes, backend, data.images, data.labels);
+    } catch (failure) {
+      // Nothing left to train here: the page restarts the worker from its own copy.
+      post({ type: FromWorker.ERROR, name: 'Crashed', message: `${error.message}; restoring failed too (${failure.message})`, fatal: true });
+      return;
+    }
     if (toCpu) chosen = { ...chosen, backend: 'cpu', reason: 'CPU: the WebGPU device was lost' };
     recovered = `Restored the last good state (step ${lastGood.step})${toCpu ? ' on the CPU' : ''}; press Start to continue.`;
     await announce();
