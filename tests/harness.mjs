@@ -1,5 +1,6 @@
 // Shared by the browser tests: serves www/ on a free port and launches Debian's Chromium with
 // the flags that work on this machine (see ../shared/ENV.md): WebGPU on SwiftShader, no network.
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 import httpServer from 'http-server';
 import { mkdirSync } from 'node:fs';
@@ -65,4 +66,18 @@ export function paused(page) {
 export async function type(page, testid, value) {
   await page.getByTestId(testid).fill(value);
   await page.getByTestId(testid).blur();
+}
+
+/** A server and Chromium for one test file, started before its tests and stopped after. */
+export function setup() {
+  const env = {};
+  before(async () => {
+    env.server = await serve();
+    env.chromium = await browser();
+  });
+  after(async () => {
+    await env.chromium?.close();
+    env.server?.close();
+  });
+  return env;
 }

@@ -1,26 +1,16 @@
 // A run trained natively resumes in the page: the CLI (built by `cargo test` in pkg-scripts/test)
 // trains a few steps, the page loads its checkpoint, and draws the same fixed-z samples.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
-import { serve, browser, open, root, ready } from './harness.mjs';
+import { setup, open, root, ready } from './harness.mjs';
 
 const began = resolve(process.env.CARGO_TARGET_DIR ?? resolve(homedir(), '.cache/began/target'), 'debug/began');
 const out = resolve(root, 'target', 'test-files', 'native-run');
-let server;
-let chromium;
-
-before(async () => {
-  server = await serve();
-  chromium = await browser();
-});
-after(async () => {
-  await chromium?.close();
-  server?.close();
-});
+const env = setup();
 
 test('a checkpoint from the native CLI resumes in the page with the same k_t and samples', { timeout: 300_000 }, async () => {
   rmSync(out, { recursive: true, force: true });
@@ -29,7 +19,7 @@ test('a checkpoint from the native CLI resumes in the page with the same k_t and
   const lastRow = readFileSync(resolve(out, 'metrics.csv'), 'utf8').trim().split('\n').at(-1).split(',');
   const nativeK = Number(lastRow[5]);
 
-  const page = await open(await chromium.newContext(), server.url);
+  const page = await open(await env.chromium.newContext(), env.server.url);
   await ready(page);
   await page.getByTestId('upload-checkpoint').setInputFiles(resolve(out, 'checkpoint.safetensors'));
   await page.waitForFunction(() => document.body.dataset.state === 'ready' && document.querySelector('[data-testid=step-count]').textContent === '20', null, { timeout: 60_000 });

@@ -1,24 +1,16 @@
 // Keeping work in the trainer page: checkpoint download → upload, the IndexedDB autosave offered
 // after a reload, and a bad upload that leaves the current run as it was.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { serve, browser, open, root, count, stepAtLeast, ready, paused } from './harness.mjs';
+import { setup, open, root, count, stepAtLeast, ready, paused } from './harness.mjs';
 
 const SMALL = '?filters=4&hidden=8&batch-size=8';
 const files = resolve(root, 'target', 'test-files');
-let server;
-let chromium;
-
-before(async () => {
-  server = await serve();
-  chromium = await browser();
+const env = setup();
+before(() => {
   mkdirSync(files, { recursive: true });
-});
-after(async () => {
-  await chromium?.close();
-  server?.close();
 });
 
 async function trainTo(page, steps) {
@@ -31,7 +23,7 @@ async function trainTo(page, steps) {
 const k = (page) => page.getByTestId('k-value').textContent();
 
 test('a downloaded checkpoint, uploaded again, resumes at the same step with the same k_t', { timeout: 300_000 }, async () => {
-  const page = await open(await chromium.newContext({ acceptDownloads: true }), server.url + SMALL);
+  const page = await open(await env.chromium.newContext({ acceptDownloads: true }), env.server.url + SMALL);
   await ready(page);
   await trainTo(page, 30);
   const [step, kt] = [await count(page), await k(page)];
@@ -61,7 +53,7 @@ test('a downloaded checkpoint, uploaded again, resumes at the same step with the
 });
 
 test('a corrupt or foreign upload is refused with a message and the run goes on', { timeout: 300_000 }, async () => {
-  const page = await open(await chromium.newContext(), server.url + SMALL);
+  const page = await open(await env.chromium.newContext(), env.server.url + SMALL);
   await ready(page);
   await trainTo(page, 10);
   const step = await count(page);
@@ -79,8 +71,8 @@ test('a corrupt or foreign upload is refused with a message and the run goes on'
 });
 
 test('the autosave is offered after a reload and resumes the run', { timeout: 300_000 }, async () => {
-  const context = await chromium.newContext();
-  const page = await open(context, server.url + SMALL);
+  const context = await env.chromium.newContext();
+  const page = await open(context, env.server.url + SMALL);
   await ready(page);
   await trainTo(page, 210); // the worker keeps (and the page autosaves) every 200 steps
   await page.reload();

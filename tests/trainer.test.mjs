@@ -1,20 +1,10 @@
 // The trainer page end to end in headless Chromium: start, watch, pause, step, reset, bad input.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, browser, open, screenshot, count, ready, type } from './harness.mjs';
+import { setup, open, screenshot, count, ready, type, browser } from './harness.mjs';
 
 const SMALL = { filters: '4', hidden: '8', 'batch-size': '8' };
-let server;
-let chromium;
-
-before(async () => {
-  server = await serve();
-  chromium = await browser();
-});
-after(async () => {
-  await chromium?.close();
-  server?.close();
-});
+const env = setup();
 
 /** Sets model fields while at step 0 (no confirmation needed); each change makes a new model. */
 async function smallModel(page) {
@@ -39,8 +29,8 @@ function spread(page, testid) {
 }
 
 test('train on MNIST: counter, curves, samples, pause, step, bad γ, reset', { timeout: 600_000 }, async () => {
-  const context = await chromium.newContext({ viewport: { width: 1280, height: 1000 } });
-  const page = await open(context, server.url);
+  const context = await env.chromium.newContext({ viewport: { width: 1280, height: 1000 } });
+  const page = await open(context, env.server.url);
   await ready(page);
   await page.getByTestId('dataset').selectOption('mnist');
   await smallModel(page);
@@ -94,7 +84,7 @@ test('train on MNIST: counter, curves, samples, pause, step, bad γ, reset', { t
 });
 
 test('Start right after editing a model field builds that model, then trains it', { timeout: 300_000 }, async () => {
-  const page = await open(await chromium.newContext(), server.url);
+  const page = await open(await env.chromium.newContext(), env.server.url);
   await ready(page);
   await page.getByTestId('filters').fill('4');
   await page.getByTestId('hidden').fill('8');
@@ -106,8 +96,8 @@ test('Start right after editing a model field builds that model, then trains it'
 });
 
 test('Fashion-MNIST trains too, after confirming the reset', { timeout: 600_000 }, async () => {
-  const context = await chromium.newContext({ viewport: { width: 390, height: 844 } }); // a phone
-  const page = await open(context, server.url);
+  const context = await env.chromium.newContext({ viewport: { width: 390, height: 844 } }); // a phone
+  const page = await open(context, env.server.url);
   await ready(page);
   await smallModel(page);
   await page.getByTestId('step').click();
@@ -129,7 +119,7 @@ test('Fashion-MNIST trains too, after confirming the reset', { timeout: 600_000 
 test('without WebGPU, auto says so and a WebGPU choice is a clear message', { timeout: 300_000 }, async () => {
   const noGpu = await browser({ webgpu: false });
   try {
-    const page = await open(await noGpu.newContext(), server.url);
+    const page = await open(await noGpu.newContext(), env.server.url);
     await ready(page);
     assert.match(await page.getByTestId('backend').getAttribute('title'), /no WebGPU/);
     await page.locator('#backend-choice').selectOption('webgpu');
@@ -141,9 +131,9 @@ test('without WebGPU, auto says so and a WebGPU choice is a clear message', { ti
 });
 
 test('a corrupt data file is a clear message, not a hang or a blank page', { timeout: 120_000 }, async () => {
-  const context = await chromium.newContext();
+  const context = await env.chromium.newContext();
   await context.route('**/mnist/train-images-idx3-ubyte.gz', (route) => route.fulfill({ status: 200, body: 'not an IDX file' }));
-  const page = await open(context, server.url);
+  const page = await open(context, env.server.url);
   await page.getByTestId('error').waitFor({ state: 'visible', timeout: 60_000 });
   assert.match(await page.getByTestId('error').textContent(), /dataset images: wrong magic number/);
   assert.equal(await page.evaluate(() => document.body.dataset.state), 'failed');
@@ -152,7 +142,7 @@ test('a corrupt data file is a clear message, not a hang or a blank page', { tim
 });
 
 test('a lost WebGPU device is reported and training goes on on the CPU', { timeout: 300_000 }, async () => {
-  const page = await open(await chromium.newContext(), `${server.url}?backend=webgpu&filters=4&hidden=8&batch-size=8&debug=1`);
+  const page = await open(await env.chromium.newContext(), `${env.server.url}?backend=webgpu&filters=4&hidden=8&batch-size=8&debug=1`);
   await ready(page);
   assert.equal(await page.getByTestId('backend').textContent(), 'WebGPU');
   await page.getByTestId('start').click();
@@ -171,7 +161,7 @@ test('a lost WebGPU device is reported and training goes on on the CPU', { timeo
 });
 
 test('a diverging run (NaN) rolls back to the last good state and pauses', { timeout: 300_000 }, async () => {
-  const page = await open(await chromium.newContext(), `${server.url}?filters=4&hidden=8&batch-size=8&debug=1`);
+  const page = await open(await env.chromium.newContext(), `${env.server.url}?filters=4&hidden=8&batch-size=8&debug=1`);
   await ready(page);
   await page.getByTestId('start').click();
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=step-count]').textContent) >= 5, null, { timeout: 60_000 });
