@@ -133,9 +133,7 @@ impl TrainConfig {
         check(decay.patience >= 1, "lr-decay patience", "at least 1", decay.patience)?;
         check(self.input_noise >= 0.0 && self.input_noise.is_finite(), "input-noise", "a finite number ≥ 0", self.input_noise)
     }
-}
 
-impl TrainConfig {
     /// The defaults overlaid with the fields of `partial`, which may name any subset of the
     /// config, nested as in `config.json` (`{"gamma": 0.7, "model": {"filters": 16}}`). Unknown
     /// fields are refused, so a typo is not silently ignored. The result is validated.

@@ -2,6 +2,9 @@
 
 use crate::named::HostTensor;
 
+/// Columns (and rows) of the sample grids: the CLI's PNGs and the page's canvas.
+pub const GRID_SIDE: usize = 8;
+
 /// A grayscale or RGB picture, row-major.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Picture {

@@ -7,16 +7,13 @@ use crate::checkpoint;
 use crate::config::TrainConfig;
 use crate::data::{Batches, Images};
 use crate::error::{Error, Result};
-use crate::grid::{Picture, grid};
+use crate::grid::{GRID_SIDE, Picture, grid};
 use crate::named::read;
-use crate::rng::{rng_for, uniform};
 use crate::trainer::{Stats, Trainer};
 use burn::prelude::*;
 use serde::Serialize;
 use web_time::Instant;
 
-/// Columns (and rows) of the fixed-z sample grid.
-pub const GRID_SIDE: usize = 8;
 /// Images per row of the reconstruction panel.
 pub const SHOWN: usize = 8;
 
@@ -59,7 +56,7 @@ impl Session {
         }
         images.expect_size("dataset", model.image_size, model.image_size)?;
         let inner = trainer.device.clone().inner();
-        let fixed_z = uniform(&mut rng_for(trainer.config.seed, "fixed-z", 0), GRID_SIDE * GRID_SIDE, model.latent, &inner);
+        let fixed_z = trainer.fixed_z(GRID_SIDE * GRID_SIDE);
         let (rows, cols) = (images.rows, images.cols);
         let picks: Vec<usize> = (0..SHOWN.min(images.len())).map(|i| i * images.len() / SHOWN).collect();
         let shown = crate::data::to_tensor(&images, &picks, &inner).reshape([picks.len(), 1, rows, cols]);

@@ -208,6 +208,12 @@ impl Trainer {
         Ok(())
     }
 
+    /// The z of the sample grids, `[n, Nz]`, fixed by the seed: the CLI's PNGs and the page draw
+    /// the same samples of the same run.
+    pub fn fixed_z(&self, n: usize) -> Tensor<2> {
+        uniform(&mut rng_for(self.config.seed, "fixed-z", 0), n, self.config.model.latent, &self.device.clone().inner())
+    }
+
     /// G(z) for the given z `[n, Nz]`, without building a graph: `[n, channels, size, size]`.
     pub fn generate(&self, z: Tensor<2>) -> Tensor<4> {
         self.generator.forward(z.to_device(&self.device)).detach().inner()

@@ -46,23 +46,13 @@ impl WebTrainer {
     /// A fresh run. `config` is any subset of the TrainConfig (defaults fill the rest), `backend`
     /// is `"cpu"` or `"webgpu"`, `images` and `labels` are IDX files, gzip'd or not.
     pub async fn create(config: JsValue, backend: String, images: Vec<u8>, labels: Vec<u8>) -> Result<WebTrainer, JsValue> {
-        let made = async {
-            let config = parse_config(config)?;
-            let device = device(&backend).await?;
-            let images = Images::from_idx("dataset", &images, &labels)?;
-            Session::new(config, &device, images)
-        };
-        Ok(WebTrainer { session: Rc::new(RefCell::new(made.await.map_err(to_js)?)), backend })
+        let config = parse_config(config).map_err(to_js)?;
+        Self::open(backend, &images, &labels, |device, images| Session::new(config, device, images)).await
     }
 
     /// A run restored from checkpoint bytes (see [`WebTrainer::save`]) on `backend`.
     pub async fn resume(checkpoint: Vec<u8>, backend: String, images: Vec<u8>, labels: Vec<u8>) -> Result<WebTrainer, JsValue> {
-        let made = async {
-            let device = device(&backend).await?;
-            let images = Images::from_idx("dataset", &images, &labels)?;
-            Session::resume(&checkpoint, "checkpoint", &device, images)
-        };
-        Ok(WebTrainer { session: Rc::new(RefCell::new(made.await.map_err(to_js)?)), backend })
+        Self::open(backend, &images, &labels, |device, images| Session::resume(&checkpoint, "checkpoint", device, images)).await
     }
 
     /// `"cpu"` or `"webgpu"`.
@@ -133,6 +123,19 @@ impl WebTrainer {
 }
 
 impl WebTrainer {
+    /// The device, the decoded dataset, then the session `build` makes of them.
+    async fn open(
+        backend: String,
+        images: &[u8],
+        labels: &[u8],
+        build: impl FnOnce(&Device, Images) -> Result<Session>,
+    ) -> Result<WebTrainer, JsValue> {
+        let device = device(&backend).await.map_err(to_js)?;
+        let images = Images::from_idx("dataset", images, labels).map_err(to_js)?;
+        let session = build(&device, images).map_err(to_js)?;
+        Ok(WebTrainer { session: Rc::new(RefCell::new(session)), backend })
+    }
+
     fn borrow(&self) -> Result<std::cell::Ref<'_, Session>, JsValue> {
         self.session.try_borrow().map_err(|_| busy())
     }

@@ -5,9 +5,8 @@ use super::{Failure, Outcome, block_on, device, png};
 use began::checkpoint;
 use began::data::{Batches, Split, load};
 use began::files::{read, write_atomic};
-use began::grid::grid;
+use began::grid::{GRID_SIDE, grid};
 use began::named::read as read_tensor;
-use began::rng::{rng_for, uniform};
 use began::{Error, Stats, TrainConfig, Trainer};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::Write;
@@ -18,8 +17,6 @@ use std::time::Instant;
 
 pub const CHECKPOINT: &str = "checkpoint.safetensors";
 const HEADER: &str = "step,loss_real,loss_fake,loss_d,loss_g,k,m_global,lr,ms_per_step";
-/// Samples in the fixed-z grid, 8 to a row.
-const GRID: usize = 64;
 
 pub fn run(args: TrainArgs) -> Outcome {
     let device = device(args.backend)?;
@@ -51,7 +48,7 @@ pub fn run(args: TrainArgs) -> Outcome {
     std::fs::create_dir_all(out.join("samples")).map_err(|e| Error::io(out, e))?;
     write_atomic(&out.join("config.json"), serde_json::to_string_pretty(&trainer.config).unwrap().as_bytes())?;
     let mut metrics = open_metrics(&out.join("metrics.csv"), trainer.step)?;
-    let fixed_z = uniform(&mut rng_for(trainer.config.seed, "fixed-z", 0), GRID, model.latent, &trainer.device);
+    let fixed_z = trainer.fixed_z(GRID_SIDE * GRID_SIDE);
 
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
@@ -111,7 +108,7 @@ fn config_from(args: &TrainArgs) -> TrainConfig {
 fn save(trainer: &Trainer, fixed_z: &burn::tensor::Tensor<2>, out: &Path) -> Result<(), Failure> {
     block_on(trainer.check()).map_err(|e| diverged(e, out))?;
     let samples = block_on(read_tensor(trainer.generate(fixed_z.clone())))?;
-    png::write(&out.join(format!("samples/step_{:06}.png", trainer.step)), &grid(&samples, 8))?;
+    png::write(&out.join(format!("samples/step_{:06}.png", trainer.step)), &grid(&samples, GRID_SIDE))?;
     let bytes = block_on(checkpoint::to_bytes(trainer))?;
     write_atomic(&out.join(CHECKPOINT), &bytes)?;
     Ok(())
