@@ -157,7 +157,9 @@ function showStats(stats) {
 }
 
 function updateProgress() {
-  const target = settings.read('target') ?? step;
+  // Runs with every stats message: peek, so the field's message is not rewritten each time.
+  const { value, problem } = settings.peek('target');
+  const target = problem ? step : value;
   $('progress').value = Math.min(1, step / Math.max(target, 1));
   const left = Math.max(0, target - step);
   $('eta').textContent = left === 0 ? 'done' : stepsPerSecond ? duration(left / stepsPerSecond) : '–';
@@ -196,7 +198,10 @@ $('reset').addEventListener('click', () => {
   else showError('Some settings are out of range (marked in red): fix them, then press Reset.');
 });
 $('error-close').addEventListener('click', () => ($('error').hidden = true));
-$('target').addEventListener('input', () => updateProgress());
+$('target').addEventListener('input', () => {
+  settings.read('target'); // the inline message, as the field changes
+  updateProgress();
+});
 
 // Live hyperparameters: applied when valid, otherwise the message shows and the run is untouched.
 for (const input of document.querySelectorAll('[data-live]')) {

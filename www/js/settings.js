@@ -44,11 +44,17 @@ export class Settings {
     return this.form.querySelector(`#${id}`);
   }
 
+  /** The field's number and what is wrong with it (null when nothing), without showing it. */
+  peek(id) {
+    const input = this.input(id);
+    const value = input.value.trim() === '' ? NaN : Number(input.value);
+    return { value, problem: Number.isFinite(value) ? FIELDS[id].check(value) : 'Enter a number.' };
+  }
+
   /** The field's number, or null after showing why it is not acceptable. */
   read(id) {
     const input = this.input(id);
-    const value = input.value.trim() === '' ? NaN : Number(input.value);
-    const problem = Number.isFinite(value) ? FIELDS[id].check(value) : 'Enter a number.';
+    const { value, problem } = this.peek(id);
     const hint = this.form.querySelector(`#${id}-msg`);
     input.setAttribute('aria-invalid', problem ? 'true' : 'false');
     hint.classList.toggle('invalid', Boolean(problem));
