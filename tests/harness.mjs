@@ -16,7 +16,7 @@ const FLAGS = [
 
 /** Serves www/ and resolves to {url, close}. */
 export async function serve() {
-  const server = httpServer.createServer({ root: resolve(root, 'www'), cache: -1, showDir: false, logFn: () => {} });
+  const server = httpServer.createServer({ root: resolve(root, 'www'), cache: -1, showDir: false, cors: true, logFn: () => {} });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.server.address();
   return { url: `http://127.0.0.1:${port}/`, close: () => server.close() };

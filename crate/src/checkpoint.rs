@@ -1,4 +1,4 @@
-//! Checkpoints and exports, both as safetensors files (https://huggingface.co/docs/safetensors).
+//! Checkpoints and exports of a training run, both safetensors files written by [`crate::weights`].
 //!
 //! A checkpoint holds every tensor of a run, all f32:
 //! - `discriminator.<path>` and `generator.<path>`: the weights, shaped as in the modules
@@ -17,14 +17,12 @@ use crate::error::{Error, Result};
 use crate::model::{Discriminator, Generator};
 use crate::named::{HostTensor, load_module, read, read_module};
 use crate::trainer::{Plateau, Trainer};
+use crate::weights::{CHECKPOINT_FORMAT, WEIGHTS_FORMAT, Weights, deserialize, from_json, serialize, to_json};
 use burn::prelude::*;
-use safetensors::{Dtype, SafeTensors, tensor::TensorView};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
-pub const CHECKPOINT_FORMAT: &str = "began-checkpoint";
-pub const WEIGHTS_FORMAT: &str = "began-weights";
-pub const VERSION: u32 = 1;
+pub use crate::weights::{VERSION, load_generator};
 
 /// The scalar part of a run's state.
 #[derive(Debug, Serialize, Deserialize)]
@@ -112,85 +110,21 @@ pub async fn export(trainer: &Trainer) -> Result<Vec<u8>> {
     serialize(WEIGHTS_FORMAT, &tensors, &mut metadata)
 }
 
-/// Loads the generator of an export (or of a checkpoint) onto `device`.
-pub fn load_generator(bytes: &[u8], file: &str, device: &Device) -> Result<(ModelConfig, Generator)> {
-    let bad = |reason: String| Error::BadCheckpoint { file: file.to_string(), reason };
-    let (metadata, tensors) = deserialize(bytes, file, WEIGHTS_FORMAT)
-        .or_else(|_| deserialize(bytes, file, CHECKPOINT_FORMAT))?;
-    let model = match from_json::<TrainConfig>(&metadata, "config") {
-        Ok(config) => config.model,
-        Err(_) => from_json::<ModelConfig>(&metadata, "config").map_err(bad)?,
-    };
-    model.validate().map_err(|e| bad(format!("its model config is invalid: {e}")))?;
-    let generator = load_module(model.init_generator(device), "generator", &tensors, device).map_err(bad)?;
-    Ok((model, generator))
+/// A fresh run that starts from the weights of an export or a checkpoint (fine-tuning a shipped
+/// model): the file gives the model's shape, `config` everything else; the step, k_t and Adam's
+/// moments start afresh, as they belong to the run that made the file.
+pub fn from_weights(bytes: &[u8], file: &str, config: TrainConfig, device: &Device) -> Result<Trainer> {
+    let weights = Weights::parse(bytes, file)?;
+    let config = TrainConfig { model: weights.model.clone(), ..config };
+    config.validate()?;
+    let device = device.clone().autodiff();
+    device.seed(config.seed);
+    let (discriminator, generator) = (weights.discriminator(&device)?, weights.generator(&device)?);
+    Ok(Trainer::assemble(config, device, discriminator, generator))
 }
 
 fn load_networks(model: &ModelConfig, tensors: &BTreeMap<String, HostTensor>, device: &Device) -> Result<(Discriminator, Generator), String> {
     let discriminator = load_module(model.init_discriminator(device), "discriminator", tensors, device)?;
     let generator = load_module(model.init_generator(device), "generator", tensors, device)?;
     Ok((discriminator, generator))
-}
-
-fn to_json<T: Serialize>(value: &T) -> String {
-    serde_json::to_string(value).expect("configs serialise")
-}
-
-fn from_json<T: for<'a> Deserialize<'a>>(metadata: &HashMap<String, String>, key: &str) -> Result<T, String> {
-    let text = metadata.get(key).ok_or_else(|| format!("no `{key}` in its metadata"))?;
-    serde_json::from_str(text).map_err(|e| format!("unreadable `{key}`: {e}"))
-}
-
-fn crc32(tensors: &BTreeMap<String, HostTensor>) -> String {
-    let mut hasher = crc32fast::Hasher::new();
-    for (name, tensor) in tensors {
-        hasher.update(name.as_bytes());
-        for value in &tensor.values {
-            hasher.update(&value.to_le_bytes());
-        }
-    }
-    format!("{:08x}", hasher.finalize())
-}
-
-fn serialize(format: &str, tensors: &BTreeMap<String, HostTensor>, metadata: &mut HashMap<String, String>) -> Result<Vec<u8>> {
-    metadata.insert("format".into(), format.into());
-    metadata.insert("version".into(), VERSION.to_string());
-    metadata.insert("crc32".into(), crc32(tensors));
-    let bytes: Vec<(&String, Vec<u8>, &Vec<usize>)> = tensors
-        .iter()
-        .map(|(name, t)| (name, t.values.iter().flat_map(|v| v.to_le_bytes()).collect(), &t.shape))
-        .collect();
-    let views = bytes.iter().map(|(name, data, shape)| {
-        let view = TensorView::new(Dtype::F32, shape.to_vec(), data).expect("shape matches data");
-        (name.as_str(), view)
-    });
-    safetensors::serialize(views, Some(metadata.clone())).map_err(|e| Error::Device(format!("safetensors: {e}")))
-}
-
-fn deserialize(bytes: &[u8], file: &str, format: &str) -> Result<(HashMap<String, String>, BTreeMap<String, HostTensor>)> {
-    let bad = |reason: String| Error::BadCheckpoint { file: file.to_string(), reason };
-    let parsed = SafeTensors::deserialize(bytes).map_err(|e| bad(format!("not a complete safetensors file ({e:?})")))?;
-    let (_, header) = SafeTensors::read_metadata(bytes).map_err(|e| bad(format!("{e:?}")))?;
-    let metadata = header.metadata().clone().unwrap_or_default();
-    let found = metadata.get("format").map(String::as_str).unwrap_or("none");
-    if found != format {
-        return Err(bad(format!("format is `{found}`, expected `{format}`")));
-    }
-    let version = metadata.get("version").map(String::as_str).unwrap_or("none");
-    if version != VERSION.to_string() {
-        return Err(bad(format!("version {version}; this build reads version {VERSION}")));
-    }
-    let mut tensors = BTreeMap::new();
-    for (name, view) in parsed.tensors() {
-        if view.dtype() != Dtype::F32 {
-            return Err(bad(format!("tensor {name} is {:?}, expected F32", view.dtype())));
-        }
-        let values = view.data().chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
-        tensors.insert(name, HostTensor { shape: view.shape().to_vec(), values });
-    }
-    let expected = metadata.get("crc32").map(String::as_str).unwrap_or("none");
-    if crc32(&tensors) != expected {
-        return Err(bad("checksum mismatch: the file is corrupt".into()));
-    }
-    Ok((metadata, tensors))
 }

@@ -48,6 +48,12 @@ impl Session {
         Self::around(checkpoint::from_bytes(bytes, file, device)?, images)
     }
 
+    /// A fresh run of `config` that starts from the weights of an export or checkpoint; the file
+    /// fixes the model's shape (see [`checkpoint::from_weights`]).
+    pub fn from_weights(bytes: &[u8], file: &str, config: TrainConfig, device: &Device, images: Images) -> Result<Self> {
+        Self::around(checkpoint::from_weights(bytes, file, config, device)?, images)
+    }
+
     fn around(trainer: Trainer, images: Images) -> Result<Self> {
         let model = &trainer.config.model;
         if model.channels != 1 {

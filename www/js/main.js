@@ -3,7 +3,7 @@
 import { ToWorker, FromWorker } from './protocol.js';
 import { Settings } from './settings.js';
 import { Curves } from './charts.js';
-import { drawPicture } from './picture.js';
+import { drawPicture } from '../sampler/picture.js';
 import { autosave, autosaved, forget, download, ago } from './storage.js';
 
 const $ = (id) => document.getElementById(id);

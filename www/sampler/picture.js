@@ -1,5 +1,6 @@
-// Draws a picture from the worker ({width, height, channels, pixels}) on a canvas at its own
-// resolution; CSS scales it up with `image-rendering: pixelated`.
+// Draws a picture from Rust ({width, height, channels, pixels}) on a canvas at its own
+// resolution; CSS scales it up with `image-rendering: pixelated`. Shared by the trainer page
+// and the sampler widget.
 
 export function drawPicture(canvas, { width, height, channels, pixels }) {
   if (canvas.width !== width || canvas.height !== height) {

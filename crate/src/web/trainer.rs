@@ -1,38 +1,26 @@
-//! The one wasm boundary: JavaScript's handle to a training session ([`crate::session`]).
-//!
-//! Everything below returns `Result<_, Error>` until the last line of each export, where the
-//! error becomes a JS `Error` whose `name` says what kind it is (`InvalidConfig`, `BadData`,
-//! `BadCheckpoint`, `Diverged`, `DeviceError`, `Busy`), so the worker can react to each kind.
-//! Methods that touch the device return Promises; the state behind them stays in Rust.
+//! JavaScript's handle to a training session ([`crate::session`]), driven by the trainer page's
+//! worker. Methods that touch the device return Promises; the state behind them stays in Rust.
 
+use super::{busy, bytes, device, picture, to_js, to_value};
 use crate::config::TrainConfig;
 use crate::data::Images;
 use crate::error::{Error, Result};
-use crate::grid::Picture;
 use crate::session::Session;
 use burn::tensor::Device;
-use js_sys::{Object, Promise, Reflect, Uint8Array};
+use js_sys::Promise;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 #[wasm_bindgen(typescript_custom_section)]
-const TYPES: &str = r#"
+const PROGRESS: &str = r#"
 /** Means over the steps of one `step(n)` call, with progress and speed. */
 export interface Progress {
   step: number; steps: number; epoch: number; ms_per_step: number; lr: number;
   loss_real: number; loss_fake: number; loss_d: number; loss_g: number; k: number; m_global: number;
 }
-/** Row-major 8-bit pixels, 1 (gray) or 3 (RGB) channels. */
-export interface Picture { width: number; height: number; channels: number; pixels: Uint8Array }
 "#;
-
-/// Runs once when the module is instantiated: panics reach the console with their message.
-#[wasm_bindgen(start)]
-pub fn start() {
-    console_error_panic_hook::set_once();
-}
 
 /// A training session owned by Rust. Create it with [`WebTrainer::create`] or [`WebTrainer::resume`].
 #[wasm_bindgen]
@@ -53,6 +41,13 @@ impl WebTrainer {
     /// A run restored from checkpoint bytes (see [`WebTrainer::save`]) on `backend`.
     pub async fn resume(checkpoint: Vec<u8>, backend: String, images: Vec<u8>, labels: Vec<u8>) -> Result<WebTrainer, JsValue> {
         Self::open(backend, &images, &labels, |device, images| Session::resume(&checkpoint, "checkpoint", device, images)).await
+    }
+
+    /// A fresh run that starts from the weights of an export or checkpoint (fine-tuning a shipped
+    /// model): the file fixes the model's shape, `config` (a subset, as in `create`) the rest.
+    pub async fn from_weights(weights: Vec<u8>, config: JsValue, backend: String, images: Vec<u8>, labels: Vec<u8>) -> Result<WebTrainer, JsValue> {
+        let config = parse_config(config).map_err(to_js)?;
+        Self::open(backend, &images, &labels, |device, images| Session::from_weights(&weights, "model", config, device, images)).await
     }
 
     /// `"cpu"` or `"webgpu"`.
@@ -150,59 +145,6 @@ impl WebTrainer {
     }
 }
 
-fn bytes(bytes: &[u8]) -> JsValue {
-    Uint8Array::from(bytes).into()
-}
-
-/// Whether this browser offers WebGPU at all (`navigator.gpu`); an adapter may still be refused.
-#[wasm_bindgen]
-pub fn has_webgpu() -> bool {
-    let navigator = Reflect::get(&js_sys::global(), &"navigator".into()).unwrap_or(JsValue::UNDEFINED);
-    !navigator.is_undefined() && Reflect::get(&navigator, &"gpu".into()).is_ok_and(|gpu| !gpu.is_undefined())
-}
-
-/// The page's WebGPU device: burn's handle and wgpu's, kept to be able to destroy it.
-#[derive(Clone)]
-struct WebGpu {
-    device: Device,
-    gpu: burn::tensor::wgpu::wgpu::Device,
-}
-
-thread_local! {
-    /// burn's wgpu runtime can be initialised once per page; later sessions reuse its device.
-    static WEBGPU: RefCell<Option<WebGpu>> = const { RefCell::new(None) };
-}
-
-/// Destroys the page's WebGPU device, as a driver reset or an unplugged GPU would, so that the
-/// recovery from a lost device can be exercised (tests, the page's `?debug=1`). Returns whether
-/// there was a device. Every later use of it is a `DeviceError`: burn marks a lost device and
-/// refuses work on it.
-#[wasm_bindgen]
-pub fn lose_webgpu_device() -> bool {
-    WEBGPU.with(|cell| cell.borrow().as_ref().map(|webgpu| webgpu.gpu.destroy())).is_some()
-}
-
-async fn device(backend: &str) -> Result<Device> {
-    match backend {
-        "cpu" => Ok(Device::flex()),
-        "webgpu" => {
-            if let Some(webgpu) = WEBGPU.with(|cell| cell.borrow().clone()) {
-                return Ok(webgpu.device);
-            }
-            if !has_webgpu() {
-                return Err(Error::Device("this browser has no WebGPU (navigator.gpu is missing)".into()));
-            }
-            let (device, setup) = Device::wgpu_options()
-                .init_with_setup_async()
-                .await
-                .map_err(|e| Error::Device(format!("no WebGPU adapter or device was granted ({e})")))?;
-            WEBGPU.with(|cell| *cell.borrow_mut() = Some(WebGpu { device: device.clone(), gpu: setup.device }));
-            Ok(device)
-        }
-        other => Err(Error::ConfigFormat(format!("backend must be \"cpu\" or \"webgpu\", got {other:?}"))),
-    }
-}
-
 fn parse_config(config: JsValue) -> Result<TrainConfig> {
     if config.is_undefined() || config.is_null() {
         return Ok(TrainConfig::new());
@@ -211,40 +153,3 @@ fn parse_config(config: JsValue) -> Result<TrainConfig> {
     TrainConfig::from_partial(json)
 }
 
-fn to_value<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| to_js(Error::Device(format!("could not pass a result to JavaScript: {e}"))))
-}
-
-fn picture(picture: Picture) -> JsValue {
-    let object = Object::new();
-    let set = |key: &str, value: JsValue| Reflect::set(&object, &key.into(), &value).expect("setting a field of a new object");
-    set("width", (picture.width as f64).into());
-    set("height", (picture.height as f64).into());
-    set("channels", (picture.channels as f64).into());
-    set("pixels", Uint8Array::from(picture.pixels.as_slice()).into());
-    object.into()
-}
-
-fn busy() -> JsValue {
-    named_error("Busy", "the trainer is busy with another call; wait for it to finish")
-}
-
-/// The library's error as a JS `Error` named after its kind.
-fn to_js(error: Error) -> JsValue {
-    let name = match &error {
-        Error::InvalidConfig { .. } | Error::ConfigFormat(_) => "InvalidConfig",
-        Error::BadData { .. } => "BadData",
-        Error::BadCheckpoint { .. } => "BadCheckpoint",
-        Error::NonFinite { .. } => "Diverged",
-        Error::Device(_) | Error::Io { .. } => "DeviceError",
-    };
-    named_error(name, &error.to_string())
-}
-
-fn named_error(name: &str, message: &str) -> JsValue {
-    let error = js_sys::Error::new(message);
-    error.set_name(name);
-    error.into()
-}

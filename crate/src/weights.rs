@@ -1,0 +1,128 @@
+//! Safetensors files (https://huggingface.co/docs/safetensors) as this project writes them: a
+//! `format` and `version` in the metadata, a crc32 of every tensor, and loading a generator for
+//! inference. Checkpoints that resume training are built on this in [`crate::checkpoint`].
+
+use crate::config::{ModelConfig, TrainConfig};
+use crate::error::{Error, Result};
+use crate::model::{Discriminator, Generator};
+use crate::named::{HostTensor, load_module};
+use burn::prelude::*;
+use safetensors::{Dtype, SafeTensors, tensor::TensorView};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+pub const CHECKPOINT_FORMAT: &str = "began-checkpoint";
+pub const WEIGHTS_FORMAT: &str = "began-weights";
+pub const VERSION: u32 = 1;
+
+/// The networks of an export (or of a checkpoint), checked and ready to load onto a device.
+pub struct Weights {
+    pub model: ModelConfig,
+    file: String,
+    tensors: BTreeMap<String, HostTensor>,
+}
+
+impl Weights {
+    /// Parses `bytes`; `file` names them in errors. Refuses anything but a complete export or
+    /// checkpoint of this version with a valid model config.
+    pub fn parse(bytes: &[u8], file: &str) -> Result<Self> {
+        let bad = |reason: String| Error::BadCheckpoint { file: file.to_string(), reason };
+        let (metadata, tensors) = deserialize(bytes, file, WEIGHTS_FORMAT).or_else(|e| match e {
+            // Either format will do; when neither matches, the export's error says it best.
+            Error::BadCheckpoint { ref reason, .. } if reason.starts_with("format is") => {
+                deserialize(bytes, file, CHECKPOINT_FORMAT).map_err(|_| e)
+            }
+            e => Err(e),
+        })?;
+        let model = match from_json::<TrainConfig>(&metadata, "config") {
+            Ok(config) => config.model,
+            Err(_) => from_json::<ModelConfig>(&metadata, "config").map_err(bad)?,
+        };
+        model.validate().map_err(|e| bad(format!("its model config is invalid: {e}")))?;
+        Ok(Self { model, file: file.to_string(), tensors })
+    }
+
+    pub fn generator(&self, device: &Device) -> Result<Generator> {
+        load_module(self.model.init_generator(device), "generator", &self.tensors, device).map_err(|e| self.bad(e))
+    }
+
+    pub fn discriminator(&self, device: &Device) -> Result<Discriminator> {
+        load_module(self.model.init_discriminator(device), "discriminator", &self.tensors, device).map_err(|e| self.bad(e))
+    }
+
+    fn bad(&self, reason: String) -> Error {
+        Error::BadCheckpoint { file: self.file.clone(), reason }
+    }
+}
+
+/// Loads the generator of an export (or of a checkpoint) onto `device`.
+pub fn load_generator(bytes: &[u8], file: &str, device: &Device) -> Result<(ModelConfig, Generator)> {
+    let weights = Weights::parse(bytes, file)?;
+    let generator = weights.generator(device)?;
+    Ok((weights.model, generator))
+}
+
+#[cfg(feature = "trainer")]
+pub(crate) fn to_json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("configs serialise")
+}
+
+pub(crate) fn from_json<T: for<'a> Deserialize<'a>>(metadata: &HashMap<String, String>, key: &str) -> Result<T, String> {
+    let text = metadata.get(key).ok_or_else(|| format!("no `{key}` in its metadata"))?;
+    serde_json::from_str(text).map_err(|e| format!("unreadable `{key}`: {e}"))
+}
+
+fn crc32(tensors: &BTreeMap<String, HostTensor>) -> String {
+    let mut hasher = crc32fast::Hasher::new();
+    for (name, tensor) in tensors {
+        hasher.update(name.as_bytes());
+        for value in &tensor.values {
+            hasher.update(&value.to_le_bytes());
+        }
+    }
+    format!("{:08x}", hasher.finalize())
+}
+
+#[cfg(feature = "trainer")]
+pub(crate) fn serialize(format: &str, tensors: &BTreeMap<String, HostTensor>, metadata: &mut HashMap<String, String>) -> Result<Vec<u8>> {
+    metadata.insert("format".into(), format.into());
+    metadata.insert("version".into(), VERSION.to_string());
+    metadata.insert("crc32".into(), crc32(tensors));
+    let bytes: Vec<(&String, Vec<u8>, &Vec<usize>)> = tensors
+        .iter()
+        .map(|(name, t)| (name, t.values.iter().flat_map(|v| v.to_le_bytes()).collect(), &t.shape))
+        .collect();
+    let views = bytes.iter().map(|(name, data, shape)| {
+        let view = TensorView::new(Dtype::F32, shape.to_vec(), data).expect("shape matches data");
+        (name.as_str(), view)
+    });
+    safetensors::serialize(views, Some(metadata.clone())).map_err(|e| Error::Device(format!("safetensors: {e}")))
+}
+
+pub(crate) fn deserialize(bytes: &[u8], file: &str, format: &str) -> Result<(HashMap<String, String>, BTreeMap<String, HostTensor>)> {
+    let bad = |reason: String| Error::BadCheckpoint { file: file.to_string(), reason };
+    let parsed = SafeTensors::deserialize(bytes).map_err(|e| bad(format!("not a complete safetensors file ({e:?})")))?;
+    let (_, header) = SafeTensors::read_metadata(bytes).map_err(|e| bad(format!("{e:?}")))?;
+    let metadata = header.metadata().clone().unwrap_or_default();
+    let found = metadata.get("format").map(String::as_str).unwrap_or("none");
+    if found != format {
+        return Err(bad(format!("format is `{found}`, expected `{format}`")));
+    }
+    let version = metadata.get("version").map(String::as_str).unwrap_or("none");
+    if version != VERSION.to_string() {
+        return Err(bad(format!("version {version}; this build reads version {VERSION}")));
+    }
+    let mut tensors = BTreeMap::new();
+    for (name, view) in parsed.tensors() {
+        if view.dtype() != Dtype::F32 {
+            return Err(bad(format!("tensor {name} is {:?}, expected F32", view.dtype())));
+        }
+        let values = view.data().chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
+        tensors.insert(name, HostTensor { shape: view.shape().to_vec(), values });
+    }
+    let expected = metadata.get("crc32").map(String::as_str).unwrap_or("none");
+    if crc32(&tensors) != expected {
+        return Err(bad("checksum mismatch: the file is corrupt".into()));
+    }
+    Ok((metadata, tensors))
+}

@@ -1,0 +1,162 @@
+// The <began-sampler> widget: the demo post's two widgets on the shipped models, morphing, new
+// samples, one wasm instance for the page, the error state beside working widgets, and the
+// README's two lines pasted into a plain page on another origin.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import httpServer from 'http-server';
+import { setup, open, screenshot } from './harness.mjs';
+
+const env = setup();
+
+/** Waits for the widget `selector` to leave 'loading' and returns its state. */
+async function settled(page, selector) {
+  await page.waitForFunction((s) => ['ready', 'error'].includes(document.querySelector(s)?.getAttribute('state')), selector, { timeout: 60_000 });
+  return page.$eval(selector, (el) => el.getAttribute('state'));
+}
+
+/** The widget's canvas: size, spread of gray levels and the raw pixels (as a string, to compare). */
+function pixels(page, selector) {
+  return page.$eval(selector, (el) => {
+    const canvas = el.shadowRoot.querySelector('canvas');
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    const gray = data.filter((_, i) => i % 4 === 0);
+    const mean = gray.reduce((a, b) => a + b, 0) / gray.length;
+    const std = Math.sqrt(gray.reduce((a, b) => a + (b - mean) ** 2, 0) / gray.length);
+    return { width: canvas.width, height: canvas.height, mean, std, raw: Array.from(gray).join(',') };
+  });
+}
+
+test('the demo post draws non-blank samples from both shipped models, on one wasm instance', { timeout: 120_000 }, async () => {
+  const page = await open(await env.chromium.newContext(), 'about:blank');
+  const wasm = [];
+  const models = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith('.wasm')) wasm.push(r.url());
+    if (r.url().includes('/models/')) models.push(r.url());
+  });
+  await page.goto(env.server.url + 'embed.html');
+  for (const id of ['#digits', '#clothes']) {
+    assert.equal(await settled(page, id), 'ready', id);
+    const p = await pixels(page, id);
+    assert.ok(p.width > 28 && p.height > 28, `${id} canvas ${p.width}×${p.height}`);
+    // A blank or flat grid has no spread; samples on a black background have plenty.
+    assert.ok(p.std > 20, `${id} looks blank: mean ${p.mean.toFixed(1)}, std ${p.std.toFixed(1)}`);
+  }
+  assert.deepEqual(wasm.map((u) => u.split('/').pop()), ['began_sampler_bg.wasm'], 'the inference-only module, once');
+  assert.equal(models.length, 2);
+  // Sized by its container: the floated widget is 240 px wide, the other up to 420.
+  const widths = await page.$$eval('began-sampler', (els) => els.map((el) => el.getBoundingClientRect().width));
+  assert.deepEqual(widths.map(Math.round), [240, 420]);
+  await screenshot(page, 'embed');
+  assert.deepEqual(page.errors, []);
+});
+
+test('with interpolate the pixels keep changing; without it they hold until New samples', { timeout: 120_000 }, async () => {
+  const page = await open(await env.chromium.newContext(), env.server.url + 'embed.html');
+  await settled(page, '#digits');
+  await settled(page, '#clothes');
+  const [moving0, still0] = [await pixels(page, '#digits'), await pixels(page, '#clothes')];
+  await page.waitForTimeout(700);
+  const [moving1, still1] = [await pixels(page, '#digits'), await pixels(page, '#clothes')];
+  await page.waitForTimeout(700);
+  const moving2 = await pixels(page, '#digits');
+  assert.notEqual(moving1.raw, moving0.raw, 'no change after 0.7 s');
+  assert.notEqual(moving2.raw, moving1.raw, 'no change after 1.4 s');
+  assert.equal(still1.raw, still0.raw, 'the still widget changed by itself');
+
+  await page.locator('#clothes').getByRole('button', { name: 'New samples' }).click();
+  await page.waitForFunction((before) => {
+    const c = document.querySelector('#clothes').shadowRoot.querySelector('canvas');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    return d.filter((_, i) => i % 4 === 0).join(',') !== before;
+  }, still1.raw, { timeout: 10_000 });
+
+  // Pause stops the morph.
+  await page.locator('#digits').getByRole('button', { name: 'Pause' }).click();
+  await page.waitForTimeout(200);
+  const paused0 = await pixels(page, '#digits');
+  await page.waitForTimeout(600);
+  assert.equal((await pixels(page, '#digits')).raw, paused0.raw, 'still moving after Pause');
+  assert.deepEqual(page.errors, []);
+});
+
+test('the same seed draws the same samples, on the CPU and on WebGPU alike', { timeout: 120_000 }, async () => {
+  const page = await open(await env.chromium.newContext(), env.server.url + 'embed.html');
+  await page.evaluate(() => {
+    for (const [id, backend] of [['a', 'cpu'], ['b', 'cpu'], ['c', 'webgpu'], ['d', 'cpu']]) {
+      const el = document.createElement('began-sampler');
+      Object.assign(el, { id });
+      el.setAttribute('src', 'models/mnist.safetensors');
+      el.setAttribute('grid', '3');
+      el.setAttribute('seed', id === 'd' ? '12' : '11');
+      el.setAttribute('backend', backend);
+      document.body.append(el);
+    }
+  });
+  for (const id of ['#a', '#b', '#c', '#d']) assert.equal(await settled(page, id), 'ready', id);
+  assert.equal(await page.$eval('#c', (el) => el.backend), 'webgpu');
+  const [a, b, c, d] = await Promise.all(['#a', '#b', '#c', '#d'].map((id) => pixels(page, id)));
+  assert.equal(a.raw, b.raw);
+  assert.notEqual(a.raw, d.raw, 'another seed, the same samples');
+  // The GPU's float arithmetic differs in the last bits: compare gray levels, not bytes.
+  const [ga, gc] = [a.raw.split(',').map(Number), c.raw.split(',').map(Number)];
+  const diff = ga.reduce((s, v, i) => s + Math.abs(v - gc[i]), 0) / ga.length;
+  assert.ok(diff < 2, `WebGPU and CPU differ by ${diff.toFixed(2)} gray levels on average`);
+});
+
+test('a missing or corrupt model shows the error state while the other widgets keep working', { timeout: 120_000 }, async () => {
+  const page = await open(await env.chromium.newContext(), env.server.url + 'embed.html');
+  page.errors = [];
+  await page.evaluate(() => {
+    for (const [id, src] of [['missing', 'models/no-such-model.safetensors'], ['truncated', 'fixtures/truncated.safetensors'], ['text', 'fixtures/not-a-model.safetensors']]) {
+      const el = document.createElement('began-sampler');
+      el.id = id;
+      el.setAttribute('src', src);
+      document.body.append(el);
+    }
+  });
+  const messages = {};
+  for (const id of ['missing', 'truncated', 'text']) {
+    assert.equal(await settled(page, `#${id}`), 'error', id);
+    const alert = page.locator(`#${id}`).getByRole('alert');
+    assert.ok(await alert.isVisible(), `${id}: the error is not shown`);
+    messages[id] = await alert.textContent();
+  }
+  assert.match(messages.missing, /404/);
+  assert.match(messages.truncated, /not a usable generator.*truncated\.safetensors/);
+  assert.match(messages.text, /not a usable generator/);
+  // The good widgets are unharmed: ready, and the morphing one still morphs.
+  assert.equal(await settled(page, '#digits'), 'ready');
+  const before = await pixels(page, '#digits');
+  await page.waitForTimeout(600);
+  assert.notEqual((await pixels(page, '#digits')).raw, before.raw);
+  await screenshot(page, 'sampler-errors');
+  // Nothing uncaught: failures are the widgets' own state (the 404 itself is the browser's log line).
+  assert.deepEqual(page.errors.filter((e) => !/404/.test(e)), []);
+});
+
+test("the README's two lines work pasted into a plain page on another origin", { timeout: 120_000 }, async () => {
+  const readme = (await import('node:fs')).readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const section = readme.split('## Embed in your blog')[1];
+  assert.ok(section, 'README has no "Embed in your blog" section');
+  const snippet = section.match(/```html\n([\s\S]*?)```/)[1];
+  assert.match(snippet, /<script type="module"[^>]*began-sampler\.js/);
+  const dir = mkdtempSync(join(tmpdir(), 'blog-'));
+  writeFileSync(join(dir, 'index.html'), `<!doctype html><meta charset="utf-8"><title>My blog</title><p>Look:</p>\n${snippet.replaceAll('http://127.0.0.1:8080/', env.server.url)}`);
+  const blog = httpServer.createServer({ root: dir, cache: -1, logFn: () => {} });
+  await new Promise((ok) => blog.listen(0, '127.0.0.1', ok));
+  try {
+    const page = await open(await env.chromium.newContext(), `http://127.0.0.1:${blog.server.address().port}/`);
+    assert.equal(await settled(page, 'began-sampler'), 'ready');
+    const first = await pixels(page, 'began-sampler');
+    assert.ok(first.std > 20, 'blank');
+    await page.waitForTimeout(600);
+    assert.notEqual((await pixels(page, 'began-sampler')).raw, first.raw, 'the README snippet does not morph');
+    assert.deepEqual(page.errors, []);
+  } finally {
+    blog.close();
+  }
+});
