@@ -90,3 +90,60 @@ test('the autosave is offered after a reload and resumes the run', { timeout: 30
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+/**
+ * How much of a canvas (of the page, or of a widget's shadow root) is near-black background and
+ * how much near-white ink: digits are mostly both; a fresh generator's gray noise is neither.
+ */
+const looks = (page, selector) =>
+  page.$eval(selector, (el) => {
+    const canvas = el.shadowRoot?.querySelector('canvas') ?? el;
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data.filter((_, i) => i % 4 === 0);
+    return { dark: data.filter((v) => v < 40).length / data.length, ink: data.filter((v) => v > 200).length / data.length };
+  });
+const drawn = ({ dark, ink }) => dark > 0.5 && ink > 0.03;
+
+test('start from pretrained fine-tunes the shipped model; its export draws in the widget and resumes as weights', { timeout: 300_000 }, async () => {
+  const page = await open(await env.chromium.newContext({ acceptDownloads: true }), env.server.url + SMALL);
+  await ready(page);
+  const fresh = await looks(page, '[data-testid=samples]');
+  assert.ok(!drawn(fresh), `a fresh generator should draw noise: ${JSON.stringify(fresh)}`);
+  await page.getByTestId('start-pretrained').click();
+  // The shipped model's shape replaces the form's (filters 4, N_h 8 from the URL).
+  await page.waitForFunction(() => document.body.dataset.state === 'ready' && document.querySelector('[data-testid=hidden]').value === '32', null, { timeout: 60_000 });
+  assert.equal(await count(page), 0);
+  assert.equal(await page.getByTestId('filters').inputValue(), '8');
+  assert.equal(await k(page), '0.0000');
+  await page.waitForTimeout(300);
+  const pretrained = await looks(page, '[data-testid=samples]');
+  assert.ok(drawn(pretrained), `digits on black at step 0: ${JSON.stringify(pretrained)}`);
+  await page.getByTestId('step').click();
+  await stepAtLeast(page, 1, 60_000);
+  await ready(page);
+
+  const [exported] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-generator').click()]);
+  const bytes = await (await import('node:fs/promises')).readFile(await exported.path());
+
+  // The export in the widget, served under a URL of the page's origin.
+  const blog = await open(await env.chromium.newContext(), 'about:blank');
+  await blog.route('**/my-model.safetensors', (route) => route.fulfill({ body: bytes, contentType: 'application/octet-stream' }));
+  await blog.goto(env.server.url + 'fixtures/blank.html');
+  await blog.evaluate(() => {
+    const el = document.createElement('began-sampler');
+    el.setAttribute('src', 'my-model.safetensors');
+    el.setAttribute('seed', '1');
+    document.body.append(el);
+  });
+  await blog.waitForFunction(() => document.querySelector('began-sampler').getAttribute('state') === 'ready', null, { timeout: 60_000 });
+  assert.ok(drawn(await looks(blog, 'began-sampler')), 'the exported generator draws no digits');
+  assert.deepEqual(blog.errors, []);
+
+  // The same export chosen as a file to resume: a fresh run from its weights.
+  const path = resolve(files, 'exported-generator.safetensors');
+  writeFileSync(path, bytes);
+  await page.getByTestId('upload-checkpoint').setInputFiles(path);
+  await page.waitForFunction(() => document.body.dataset.state === 'ready' && document.querySelector('[data-testid=step-count]').textContent === '0', null, { timeout: 60_000 });
+  assert.ok(drawn(await looks(page, '[data-testid=samples]')));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

@@ -145,7 +145,7 @@ test("the README's two lines work pasted into a plain page on another origin", {
   const snippet = section.match(/```html\n([\s\S]*?)```/)[1];
   assert.match(snippet, /<script type="module"[^>]*began-sampler\.js/);
   const dir = mkdtempSync(join(tmpdir(), 'blog-'));
-  writeFileSync(join(dir, 'index.html'), `<!doctype html><meta charset="utf-8"><title>My blog</title><p>Look:</p>\n${snippet.replaceAll('http://127.0.0.1:8080/', env.server.url)}`);
+  writeFileSync(join(dir, 'index.html'), `<!doctype html><meta charset="utf-8"><title>My blog</title><link rel="icon" href="data:,"><p>Look:</p>\n${snippet.replaceAll('http://127.0.0.1:8080/', env.server.url)}`);
   const blog = httpServer.createServer({ root: dir, cache: -1, logFn: () => {} });
   await new Promise((ok) => blog.listen(0, '127.0.0.1', ok));
   try {
@@ -159,4 +159,18 @@ test("the README's two lines work pasted into a plain page on another origin", {
   } finally {
     blog.close();
   }
+});
+
+test('www/package.json packs the widget, its inference-only wasm and the models, and nothing of the trainer', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const www = new URL('../www/', import.meta.url);
+  const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: www, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  const files = pack.files.map((f) => f.path).sort();
+  for (const needed of ['package.json', 'sampler/began-sampler.js', 'sampler/picture.js', 'pkg-sampler/began_sampler.js', 'pkg-sampler/began_sampler_bg.wasm', 'models/mnist.safetensors', 'models/fashion.safetensors', 'models/README.md']) {
+    assert.ok(files.includes(needed), `${needed} is not in the package: ${files.join(', ')}`);
+  }
+  assert.deepEqual(files.filter((f) => /^(pkg|js|data|vendor|fixtures)\/|^index\.html$|^embed\.html$/.test(f)), []);
+  const manifest = JSON.parse((await import('node:fs')).readFileSync(new URL('package.json', www), 'utf8'));
+  assert.equal(manifest.type, 'module');
+  assert.ok(files.includes(manifest.exports['.'].replace('./', '')), 'the main export is not packed');
 });

@@ -1,6 +1,7 @@
 //! BEGAN (Berthelot, Schumm & Metz 2017) with burn: the model, its training step, data,
 //! checkpoints. The same code trains natively (CLI) and in the browser on WebGPU.
 
+pub mod classifier;
 pub mod config;
 pub mod data;
 pub mod equations;
@@ -9,6 +10,7 @@ pub mod grid;
 pub mod latent;
 pub mod model;
 pub mod named;
+pub mod quality;
 pub mod rng;
 pub mod weights;
 

@@ -25,6 +25,8 @@ fn main() -> ExitCode {
         Command::Train(args) => cli::train::run(args),
         Command::Sample(args) => cli::sample::run(args),
         Command::Export(args) => cli::sample::export(args),
+        Command::Classifier(cli::args::ClassifierCommand::Train(args)) => cli::eval::train_classifier(args),
+        Command::Eval(args) => cli::eval::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

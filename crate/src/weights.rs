@@ -7,8 +7,8 @@ use crate::error::{Error, Result};
 use crate::model::{Discriminator, Generator};
 use crate::named::{HostTensor, load_module};
 use burn::prelude::*;
-use safetensors::{Dtype, SafeTensors, tensor::TensorView};
-use serde::{Deserialize, Serialize};
+use safetensors::{Dtype, SafeTensors};
+use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 
 pub const CHECKPOINT_FORMAT: &str = "began-checkpoint";
@@ -63,7 +63,7 @@ pub fn load_generator(bytes: &[u8], file: &str, device: &Device) -> Result<(Mode
 }
 
 #[cfg(feature = "trainer")]
-pub(crate) fn to_json<T: Serialize>(value: &T) -> String {
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("configs serialise")
 }
 
@@ -93,7 +93,7 @@ pub(crate) fn serialize(format: &str, tensors: &BTreeMap<String, HostTensor>, me
         .map(|(name, t)| (name, t.values.iter().flat_map(|v| v.to_le_bytes()).collect(), &t.shape))
         .collect();
     let views = bytes.iter().map(|(name, data, shape)| {
-        let view = TensorView::new(Dtype::F32, shape.to_vec(), data).expect("shape matches data");
+        let view = safetensors::tensor::TensorView::new(Dtype::F32, shape.to_vec(), data).expect("shape matches data");
         (name.as_str(), view)
     });
     safetensors::serialize(views, Some(metadata.clone())).map_err(|e| Error::Device(format!("safetensors: {e}")))

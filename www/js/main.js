@@ -43,15 +43,17 @@ function startWorker() {
 }
 
 /**
- * A new session in the worker: fresh from the form, or resumed from checkpoint bytes. The display
- * starts over when the worker says the session is ready (a refused file leaves it as it was),
- * unless the session `continues` this run (a recovery, a move to another backend).
+ * A new session in the worker: fresh from the form, resumed from checkpoint bytes, or started
+ * from the weights of an export. The display starts over when the worker says the session is
+ * ready (a refused file leaves it as it was), unless the session `continues` this run (a
+ * recovery, a move to another backend).
  */
-function create({ checkpoint = null, backend = settings.backend(), continues = false } = {}) {
+function create({ checkpoint = null, weights = null, backend = settings.backend(), continues = false } = {}) {
   setState('loading', 'Starting…');
   startOver = !continues;
-  const copy = checkpoint ? checkpoint.slice(0) : null;
-  worker.postMessage({ type: ToWorker.CREATE, config: settings.config(), backend, dataset: settings.dataset(), checkpoint: copy }, copy ? [copy] : []);
+  const [file, copyWeights] = [checkpoint?.slice(0) ?? null, weights?.slice(0) ?? null];
+  const transfer = [file, copyWeights].filter(Boolean);
+  worker.postMessage({ type: ToWorker.CREATE, config: settings.config(), backend, dataset: settings.dataset(), checkpoint: file, weights: copyWeights }, transfer);
 }
 
 function crashed(message) {
@@ -244,6 +246,17 @@ $('upload-checkpoint').addEventListener('change', async (event) => {
   if (!file) return;
   // Resumed on the dataset chosen now; a bad file is refused and the current run goes on.
   create({ checkpoint: await file.arrayBuffer() });
+});
+
+$('start-pretrained').addEventListener('click', async () => {
+  const url = `models/${settings.dataset()}.safetensors`;
+  try {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    create({ weights: await response.arrayBuffer() });
+  } catch (e) {
+    showError(`Could not fetch the shipped model ${url} (${e.message}); the current run goes on.`);
+  }
 });
 
 async function offerAutosave() {

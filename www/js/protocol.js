@@ -2,9 +2,10 @@
 // module and the training state; the page only sends commands and draws what comes back.
 //
 // Page → worker ({type, ...}):
-//   create  {config, backend, dataset, checkpoint?}  new session; config is a partial TrainConfig,
-//           backend 'auto' | 'webgpu' | 'cpu', dataset 'mnist' | 'fashion'; with checkpoint
-//           (an ArrayBuffer) the run resumes from it instead.
+//   create  {config, backend, dataset, checkpoint?, weights?}  new session; config is a partial
+//           TrainConfig, backend 'auto' | 'webgpu' | 'cpu', dataset 'mnist' | 'fashion'; with
+//           checkpoint (an ArrayBuffer) the run resumes from it instead; with weights (an export,
+//           e.g. a shipped model) a fresh run of config starts from its networks (fine-tuning).
 //   play    {target}         run until `target` steps in all, or until pause.
 //   pause   {}               stop after the call in flight.
 //   step    {}               one step while paused.

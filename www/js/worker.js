@@ -53,7 +53,7 @@ async function timeSession(backend, config, { images, labels }) {
   }
 }
 
-async function create({ config, backend, dataset, checkpoint }) {
+async function create({ config, backend, dataset, checkpoint, weights }) {
   status('loading', `Fetching ${dataset}…`);
   await wasmReady;
   const nextData = data?.name === dataset ? data : await fetchData(dataset);
@@ -62,9 +62,16 @@ async function create({ config, backend, dataset, checkpoint }) {
     status('loading', backend === 'auto' ? 'Choosing a backend…' : 'Starting…');
     nextChosen = { ...(await chooseBackend(backend, (b) => timeSession(b, config, nextData))), requested: backend };
   }
-  status('loading', checkpoint ? 'Loading the checkpoint…' : 'Building the model…');
-  const bytes = checkpoint ? new Uint8Array(checkpoint) : null;
-  const make = (b) => (bytes ? WebTrainer.resume(bytes, b, nextData.images, nextData.labels) : WebTrainer.create(config, b, nextData.images, nextData.labels));
+  status('loading', checkpoint ? 'Loading the checkpoint…' : weights ? 'Loading the pretrained model…' : 'Building the model…');
+  const make = (b) => {
+    if (weights) return WebTrainer.from_weights(new Uint8Array(weights), config, b, nextData.images, nextData.labels);
+    if (!checkpoint) return WebTrainer.create(config, b, nextData.images, nextData.labels);
+    return WebTrainer.resume(new Uint8Array(checkpoint), b, nextData.images, nextData.labels).catch((error) => {
+      // An exported generator (not a whole run) chosen as a checkpoint: start from its weights.
+      if (error.name !== 'BadCheckpoint' || !/format is `began-weights`/.test(error.message)) throw error;
+      return WebTrainer.from_weights(new Uint8Array(checkpoint), config, b, nextData.images, nextData.labels);
+    });
+  };
   // The new session is built before the current one is dropped: a bad file leaves the run as it was.
   let next;
   try {

@@ -18,6 +18,49 @@ pub enum Command {
     Sample(SampleArgs),
     /// Write a checkpoint's generator and discriminator as safetensors for other tools.
     Export(ExportArgs),
+    /// The LeNet-sized classifier that judges samples (`began classifier train …`).
+    #[command(subcommand)]
+    Classifier(ClassifierCommand),
+    /// Judge a generator's samples with a classifier and print JSON: class histogram, mode
+    /// coverage, KL divergence to uniform.
+    Eval(EvalArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ClassifierCommand {
+    /// Train on a dataset's training split, report test accuracy, and write the weights.
+    Train(ClassifierTrainArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ClassifierTrainArgs {
+    #[arg(long, value_enum)]
+    pub dataset: Dataset,
+    #[arg(long, default_value = "www/data")]
+    pub data_dir: PathBuf,
+    /// Passes over the training split.
+    #[arg(long, default_value_t = 4, value_parser = positive_u64)]
+    pub epochs: u64,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct EvalArgs {
+    /// A checkpoint or an export.
+    #[arg(long)]
+    pub checkpoint: PathBuf,
+    /// A classifier written by `began classifier train`.
+    #[arg(long)]
+    pub classifier: PathBuf,
+    /// Samples to judge.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(10..=100_000))]
+    pub n: u32,
+    /// Seed of the samples' z.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -91,6 +134,10 @@ pub struct TrainArgs {
     /// Steps between sample grids and checkpoints.
     #[arg(long, default_value_t = 250, value_parser = positive_u64)]
     pub sample_every: u64,
+    /// A classifier (`began classifier train`): at every sample grid, judge 500 samples, log
+    /// their mode coverage to quality.csv and keep the best generator so far as best.safetensors.
+    #[arg(long)]
+    pub classifier: Option<PathBuf>,
     #[arg(long)]
     pub out: PathBuf,
 }

@@ -1,5 +1,7 @@
 pub mod args;
+pub mod eval;
 pub mod png;
+pub mod quality;
 pub mod sample;
 pub mod train;
 

@@ -2,6 +2,7 @@
 
 use super::args::TrainArgs;
 use super::{Failure, Outcome, block_on, device, png};
+use super::quality::Quality;
 use began::checkpoint;
 use began::data::{Batches, Split, load};
 use began::files::{read, write_atomic};
@@ -49,6 +50,10 @@ pub fn run(args: TrainArgs) -> Outcome {
     write_atomic(&out.join("config.json"), serde_json::to_string_pretty(&trainer.config).unwrap().as_bytes())?;
     let mut metrics = open_metrics(&out.join("metrics.csv"), trainer.step)?;
     let fixed_z = trainer.fixed_z(GRID_SIDE * GRID_SIDE);
+    let mut quality = match &args.classifier {
+        Some(path) => Some(Quality::open(path, out, trainer.step)?),
+        None => None,
+    };
 
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
@@ -74,6 +79,10 @@ pub fn run(args: TrainArgs) -> Outcome {
         }
         if trainer.step % args.sample_every == 0 || trainer.step == args.steps {
             save(&trainer, &fixed_z, out)?;
+            if let Some(quality) = &mut quality {
+                let stats = quality.judge(&trainer)?;
+                bar.println(format!("step {}: mode coverage {}/10, KL to uniform {:.3}", trainer.step, stats.coverage, stats.kl_uniform));
+            }
         }
     }
     if stop.load(Ordering::SeqCst) {

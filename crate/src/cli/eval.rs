@@ -1,0 +1,45 @@
+//! `began classifier train` and `began eval`: the yardstick for samples, and using it.
+
+use super::args::{ClassifierTrainArgs, EvalArgs};
+use super::{Failure, Outcome, block_on};
+use began::classifier::{self, ClassifierConfig};
+use began::data::{Split, load};
+use began::files::{read, write_atomic};
+use began::weights::Weights;
+use burn::prelude::*;
+
+pub fn train_classifier(args: ClassifierTrainArgs) -> Outcome {
+    let device = Device::flex();
+    let dataset = args.dataset.dir_name();
+    let train = load(&args.data_dir, dataset, Split::Train)?;
+    let test = load(&args.data_dir, dataset, Split::Test)?;
+    eprintln!("training a classifier on {} {dataset} images for {} epochs", train.len(), args.epochs);
+    let trained = classifier::train(ClassifierConfig::new(), train, &test, args.epochs, args.seed, &device, |epoch, accuracy| {
+        eprintln!("epoch {epoch}: test accuracy {:.2}%", accuracy * 100.0);
+    })?;
+    write_atomic(&args.out, &block_on(classifier::to_bytes(&trained, dataset))?)?;
+    println!("{}", serde_json::json!({ "dataset": dataset, "epochs": args.epochs, "test_accuracy": trained.test_accuracy }));
+    Ok(())
+}
+
+pub fn run(args: EvalArgs) -> Outcome {
+    let device = Device::flex();
+    let judge = classifier::from_bytes(&read(&args.classifier)?, &args.classifier.display().to_string(), &device)?;
+    let weights = Weights::parse(&read(&args.checkpoint)?, &args.checkpoint.display().to_string())?;
+    if weights.model.image_size != 28 || weights.model.channels != 1 {
+        return Err(Failure::Usage("--checkpoint: the classifier judges 28×28 grayscale images".into()));
+    }
+    let generator = weights.generator(&device)?;
+    let stats = block_on(classifier::judge(&judge.classifier, |z| generator.forward(z), weights.model.latent, args.n as usize, args.seed, &device))?;
+    let report = serde_json::json!({
+        "checkpoint": args.checkpoint.display().to_string(),
+        "classifier": { "dataset": judge.dataset, "test_accuracy": judge.test_accuracy },
+        "seed": args.seed,
+        "n": stats.n,
+        "histogram": stats.histogram.iter().map(|p| (p * 1e4).round() / 1e4).collect::<Vec<_>>(),
+        "coverage": stats.coverage,
+        "kl_uniform": (stats.kl_uniform * 1e4).round() / 1e4,
+    });
+    println!("{}", serde_json::to_string_pretty(&report).expect("JSON"));
+    Ok(())
+}
