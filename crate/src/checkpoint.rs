@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::model::{Discriminator, Generator};
 use crate::named::{HostTensor, load_module, read, read_module};
 use crate::trainer::{Plateau, Trainer};
-use crate::weights::{CHECKPOINT_FORMAT, WEIGHTS_FORMAT, Weights, deserialize, from_json, serialize, to_json};
+use crate::weights::{CHECKPOINT_FORMAT, WEIGHTS_FORMAT, Weights, deserialize, from_json, serialize, to_json, train_config};
 use burn::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -66,8 +66,7 @@ pub async fn to_bytes(trainer: &Trainer) -> Result<Vec<u8>> {
 pub fn from_bytes(bytes: &[u8], file: &str, device: &Device) -> Result<Trainer> {
     let (metadata, mut tensors) = deserialize(bytes, file, CHECKPOINT_FORMAT)?;
     let bad = |reason: String| Error::BadCheckpoint { file: file.to_string(), reason };
-    let config: TrainConfig = from_json(&metadata, "config").map_err(bad)?;
-    config.validate().map_err(|e| bad(format!("its config is invalid: {e}")))?;
+    let config = train_config(&metadata).map_err(bad)?;
     let state: State = from_json(&metadata, "state").map_err(bad)?;
 
     let device = device.clone().autodiff();

@@ -98,6 +98,11 @@ pub struct TrainConfig {
     /// Adam learning rate for both networks (the paper's 1e-4 is slow for a toy run on a CPU).
     #[config(default = 5e-4)]
     pub lr: f64,
+    /// G's learning rate as a fraction of D's (`lr`). Below 1, D adapts faster than G and can
+    /// push G off the easy images it would otherwise settle on (two time-scale updates, Heusel et
+    /// al. 2017).
+    #[config(default = 1.0)]
+    pub g_lr_scale: f64,
     /// Adam β1 (0.5 as in the reference code).
     #[config(default = 0.5)]
     pub beta1: f64,
@@ -125,6 +130,7 @@ impl TrainConfig {
         check(self.gamma > 0.0 && self.gamma <= 1.0, "gamma", "in (0, 1]", self.gamma)?;
         check(self.lambda_k >= 0.0 && self.lambda_k.is_finite(), "lambda-k", "a finite number ≥ 0", self.lambda_k)?;
         check(self.lr > 0.0 && self.lr.is_finite(), "lr", "a finite number > 0", self.lr)?;
+        check(self.g_lr_scale > 0.0 && self.g_lr_scale <= 10.0, "g-lr-scale", "in (0, 10]", self.g_lr_scale)?;
         check((0.0..1.0).contains(&self.beta1), "beta1", "in [0, 1)", self.beta1)?;
         check((0.0..1.0).contains(&self.beta2), "beta2", "in [0, 1)", self.beta2)?;
         let decay = &self.lr_decay;

@@ -127,7 +127,7 @@ impl Trainer {
         let loss_fake = reconstruction_loss(fake.clone(), self.discriminator.forward(fake));
         let loss_g = generator_loss(loss_fake.clone());
         let grads = GradientsParams::from_grads(loss_g.backward(), &self.generator);
-        self.generator = self.adam_g.step(self.lr, self.generator.clone(), grads);
+        self.generator = self.adam_g.step(self.lr * self.config.g_lr_scale, self.generator.clone(), grads);
 
         // Equilibrium: k_{t+1} and M_global from this step's losses.
         let (loss_real, loss_fake) = (loss_real.inner(), loss_fake.inner());

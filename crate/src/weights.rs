@@ -34,7 +34,7 @@ impl Weights {
             }
             e => Err(e),
         })?;
-        let model = match from_json::<TrainConfig>(&metadata, "config") {
+        let model = match train_config(&metadata) {
             Ok(config) => config.model,
             Err(_) => from_json::<ModelConfig>(&metadata, "config").map_err(bad)?,
         };
@@ -65,6 +65,13 @@ pub fn load_generator(bytes: &[u8], file: &str, device: &Device) -> Result<(Mode
 #[cfg(feature = "trainer")]
 pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("configs serialise")
+}
+
+/// A file's TrainConfig over today's defaults: a field added since the file was written takes
+/// its default (one that leaves training as it was), so older checkpoints keep loading.
+pub(crate) fn train_config(metadata: &HashMap<String, String>) -> Result<TrainConfig, String> {
+    let json: serde_json::Value = from_json(metadata, "config")?;
+    TrainConfig::from_partial(json).map_err(|e| format!("its config is invalid: {e}"))
 }
 
 pub(crate) fn from_json<T: for<'a> Deserialize<'a>>(metadata: &HashMap<String, String>, key: &str) -> Result<T, String> {

@@ -90,3 +90,47 @@ fn export_loads_as_the_same_generator() {
     let conv = parsed.tensor("discriminator.encoder.input.weight").unwrap();
     assert_eq!(conv.shape(), &[4, 1, 3, 3]);
 }
+
+#[test]
+fn a_run_from_weights_starts_afresh_with_the_files_networks_and_shape() {
+    let device = Device::flex();
+    let mut batches = Batches::new(common::mnist(64), 16, 3).unwrap();
+    let mut source = Trainer::new(config(), &device).unwrap();
+    steps(&mut source, &mut batches, 3);
+    let weights = block_on(export(&source)).unwrap();
+
+    // The caller's config asks for another shape and rate; the file's shape wins, the rate stays.
+    let asked = TrainConfig::new().with_lr(1e-4).with_seed(5);
+    let mut tuned = began::checkpoint::from_weights(&weights, "export", asked, &device).unwrap();
+    assert_eq!(tuned.config.model, config().model);
+    assert_eq!((tuned.step, tuned.config.lr, tuned.config.seed), (0, 1e-4, 5));
+    assert_eq!(block_on(read(tuned.k.clone())).unwrap().values, vec![0.0]);
+    let z = Tensor::<2>::ones([2, 8], &device).mul_scalar(0.3);
+    assert_eq!(block_on(read(tuned.generate(z.clone()))).unwrap(), block_on(read(source.generate(z))).unwrap());
+    steps(&mut tuned, &mut batches, 2); // and it trains
+
+    // A checkpoint serves as well; anything else is refused with the file's name.
+    assert!(began::checkpoint::from_weights(&block_on(to_bytes(&source)).unwrap(), "ckpt", TrainConfig::new(), &device).is_ok());
+    let error = began::checkpoint::from_weights(b"nonsense", "nonsense.safetensors", TrainConfig::new(), &device).err().unwrap();
+    assert!(error.to_string().contains("nonsense.safetensors"), "{error}");
+}
+
+#[test]
+fn a_checkpoint_written_before_a_config_field_existed_still_loads_with_its_default() {
+    let trainer = Trainer::new(config(), &Device::flex()).unwrap();
+    let bytes = block_on(to_bytes(&trainer)).unwrap();
+    // Rewrite the header's config without `g_lr_scale`, as files from before it was added have it.
+    let header_len = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+    let mut header: serde_json::Value = serde_json::from_slice(&bytes[8..8 + header_len]).unwrap();
+    let mut old: serde_json::Value = serde_json::from_str(header["__metadata__"]["config"].as_str().unwrap()).unwrap();
+    assert!(old.as_object_mut().unwrap().remove("g_lr_scale").is_some());
+    header["__metadata__"]["config"] = serde_json::Value::String(old.to_string());
+    let mut text = header.to_string();
+    while text.len() % 8 != 0 {
+        text.push(' ');
+    }
+    let rewritten = [&(text.len() as u64).to_le_bytes()[..], text.as_bytes(), &bytes[8 + header_len..]].concat();
+    let restored = from_bytes(&rewritten, "old", &Device::flex()).unwrap();
+    assert_eq!(restored.config.g_lr_scale, 1.0);
+    assert_eq!(restored.config.model, config().model);
+}

@@ -108,6 +108,9 @@ pub struct TrainArgs {
     /// Adam learning rate, > 0 [default: 0.0005].
     #[arg(long, value_parser = positive, allow_negative_numbers = true)]
     pub lr: Option<f64>,
+    /// G's learning rate as a fraction of D's, in (0, 10] [default: 1].
+    #[arg(long, value_parser = g_lr_scale, allow_negative_numbers = true)]
+    pub g_lr_scale: Option<f64>,
     /// Seed of weights, batches, z and noise [default: 42].
     #[arg(long)]
     pub seed: Option<u64>,
@@ -170,6 +173,11 @@ fn number(s: &str) -> Result<f64, String> {
 fn gamma(s: &str) -> Result<f64, String> {
     let x = number(s)?;
     if x > 0.0 && x <= 1.0 { Ok(x) } else { Err("must be in (0, 1]".into()) }
+}
+
+fn g_lr_scale(s: &str) -> Result<f64, String> {
+    let x = number(s)?;
+    if x > 0.0 && x <= 10.0 { Ok(x) } else { Err("must be in (0, 10]".into()) }
 }
 
 fn positive(s: &str) -> Result<f64, String> {

@@ -108,6 +108,7 @@ fn config_from(args: &TrainArgs) -> TrainConfig {
     config.gamma = args.gamma.unwrap_or(config.gamma);
     config.lambda_k = args.lambda_k.unwrap_or(config.lambda_k);
     config.lr = args.lr.unwrap_or(config.lr);
+    config.g_lr_scale = args.g_lr_scale.unwrap_or(config.g_lr_scale);
     config.seed = args.seed.unwrap_or(config.seed);
     config.input_noise = args.input_noise.unwrap_or(config.input_noise);
     config
