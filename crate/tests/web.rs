@@ -4,7 +4,9 @@
 #![cfg(target_family = "wasm")]
 
 use began::data::{Images, encode};
-use began::web::{WebTrainer, has_webgpu, lose_webgpu_device};
+use began::web::sampler::{WebSampler, slerp};
+use began::web::trainer::WebTrainer;
+use began::web::{has_webgpu, lose_webgpu_device};
 use js_sys::{Error, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -109,5 +111,34 @@ async fn a_checkpoint_resumes_at_its_step() {
     let mut truncated = bytes.to_vec();
     truncated.truncate(truncated.len() / 2);
     let error = WebTrainer::resume(truncated, "cpu".into(), images, labels).await.err().expect("should fail");
+    assert!(message(error).starts_with("BadCheckpoint"));
+}
+
+#[wasm_bindgen_test]
+async fn the_sampler_draws_an_export_and_refuses_what_is_not_one() {
+    let (images, labels) = dataset();
+    let trainer = WebTrainer::create(small_config(), "cpu".into(), images, labels).await.map_err(message).unwrap();
+    let export: Uint8Array = JsFuture::from(trainer.export()).await.map_err(message).unwrap().dyn_into().unwrap();
+    let sampler = WebSampler::load(export.to_vec(), "export.safetensors".into(), "cpu".into()).await.map_err(message).unwrap();
+    assert_eq!((sampler.latent(), sampler.backend().as_str()), (8, "cpu"));
+
+    let z = sampler.random_z(4, 7.0);
+    assert_eq!(z, sampler.random_z(4, 7.0));
+    let picture = JsFuture::from(sampler.generate(z.clone(), 2)).await.map_err(message).unwrap();
+    // 2 × 2 images of 28 pixels, 1 pixel apart and around.
+    assert_eq!((number(&picture, "width"), number(&picture, "height")), (59.0, 59.0));
+    let other = sampler.random_z(4, 8.0);
+    let halfway = slerp(&z, &other, 0.5, 8).map_err(message).unwrap();
+    assert_eq!(halfway.len(), z.len());
+    assert!(slerp(&z, &other[..4], 0.5, 8).is_err(), "rows of different lengths");
+    let error = JsFuture::from(sampler.generate(vec![0.5; 5], 2)).await.err().expect("5 values are not vectors of 8");
+    assert!(message(error).starts_with("InvalidConfig"));
+
+    let error = WebSampler::load(b"not a model".to_vec(), "model.safetensors".into(), "cpu".into()).await.err().expect("should fail");
+    let text = message(error);
+    assert!(text.starts_with("BadCheckpoint: checkpoint model.safetensors"), "{text}");
+    let mut truncated = export.to_vec();
+    truncated.truncate(truncated.len() - 100);
+    let error = WebSampler::load(truncated, "cut.safetensors".into(), "cpu".into()).await.err().expect("should fail");
     assert!(message(error).starts_with("BadCheckpoint"));
 }
