@@ -15,6 +15,7 @@ use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::pool::{MaxPool2d, MaxPool2dConfig};
 use burn::nn::{Linear, LinearConfig, PaddingConfig2d};
 use burn::prelude::*;
+use crate::quality::{FeatureStats, Quality, class_stats, frechet_distance};
 use burn::tensor::activation::{relu, softmax};
 
 pub const CLASSES: usize = 10;
@@ -68,30 +69,63 @@ impl Classifier {
         self.output.forward(self.features(images)) // [batch, 10]
     }
 
-    /// The most likely class of each image, read back asynchronously (safe on WebGPU).
-    pub async fn predict(&self, images: Tensor<4>) -> crate::Result<Vec<usize>> {
-        let classes = self.forward(images).argmax(1).float().flatten::<1>(0, 1); // [batch]
-        Ok(crate::named::read(classes).await?.values.iter().map(|&c| c as usize).collect())
-    }
-
     /// Class probabilities: `[batch, 10]`, rows summing to 1.
     pub fn probabilities(&self, images: Tensor<4>) -> Tensor<2> {
         softmax(self.forward(images), 1) // [batch, 10]
     }
 }
 
-/// Judges `n` samples of a generator (`generate`: z `[rows, Nz]` on `device` → images on
-/// `device`) drawn on z from `seed`: the class statistics of what the classifier sees. The same
-/// seed gives the same z, so checkpoints can be compared.
-pub async fn judge(classifier: &Classifier, generate: impl Fn(Tensor<2>) -> Tensor<4>, latent: usize, n: usize, seed: u64, device: &Device) -> crate::Result<crate::quality::ClassStats> {
+/// What the classifier makes of images: the most likely class and the penultimate features of each.
+pub struct Seen {
+    pub classes: Vec<usize>,
+    /// Row-major, `features` values per image.
+    pub features: Vec<f32>,
+}
+
+impl Classifier {
+    /// Classes and features of `[batch, 1, 28, 28]` images, read back asynchronously.
+    pub async fn see(&self, images: Tensor<4>) -> crate::Result<Seen> {
+        let features = self.features(images); // [batch, features]
+        let classes = self.output.forward(features.clone()).argmax(1).float().flatten::<1>(0, 1); // [batch]
+        let classes = crate::named::read(classes).await?.values.iter().map(|&c| c as usize).collect();
+        Ok(Seen { classes, features: crate::named::read(features).await?.values })
+    }
+}
+
+/// The feature distribution of real images (a test split), the reference of the Fréchet distance.
+pub async fn real_features(classifier: &Classifier, images: &crate::data::Images, device: &Device) -> crate::Result<FeatureStats> {
+    let mut features = Vec::new();
+    let all: Vec<usize> = (0..images.len()).collect();
+    for chunk in all.chunks(500) {
+        let x = crate::data::to_tensor(images, chunk, device).reshape([chunk.len(), 1, images.rows, images.cols]);
+        features.extend(classifier.see(x).await?.features);
+    }
+    Ok(FeatureStats::fit(&features, features.len() / images.len().max(1)))
+}
+
+/// Judges `n` samples of a generator (`generate`: z `[rows, Nz]` on `device` → images) drawn on z
+/// from `seed`, against the features of real images. The same seed gives the same z, so
+/// checkpoints can be compared.
+pub async fn judge(
+    classifier: &Classifier,
+    generate: impl Fn(Tensor<2>) -> Tensor<4>,
+    latent: usize,
+    n: usize,
+    seed: u64,
+    real: &FeatureStats,
+    device: &Device,
+) -> crate::Result<Quality> {
     let z = crate::latent::uniform(n, latent, seed);
-    let mut predicted = Vec::with_capacity(n);
+    let (mut classes, mut features) = (Vec::with_capacity(n), Vec::new());
     for chunk in z.chunks(250 * latent) {
         let rows = chunk.len() / latent;
         let z = Tensor::<2>::from_data(TensorData::new(chunk.to_vec(), [rows, latent]), device); // [rows, Nz]
-        predicted.extend(classifier.predict(generate(z)).await?);
+        let seen = classifier.see(generate(z)).await?;
+        classes.extend(seen.classes);
+        features.extend(seen.features);
     }
-    Ok(crate::quality::class_stats(&predicted))
+    let samples = FeatureStats::fit(&features, features.len() / n.max(1));
+    Ok(Quality { classes: class_stats(&classes), frechet: frechet_distance(&samples, real) })
 }
 
 #[cfg(test)]

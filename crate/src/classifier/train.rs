@@ -52,7 +52,7 @@ async fn accuracy(classifier: &Classifier, images: &Images, device: &Device) -> 
     let all: Vec<usize> = (0..images.len()).collect();
     for chunk in all.chunks(500) {
         let x = to_tensor(images, chunk, device).reshape([chunk.len(), 1, images.rows, images.cols]);
-        let predicted = classifier.predict(x).await?;
+        let predicted = classifier.see(x).await?.classes;
         correct += chunk.iter().zip(&predicted).filter(|&(&i, &p)| images.labels[i] as usize == p).count();
     }
     Ok(correct as f64 / images.len().max(1) as f64)

@@ -22,7 +22,7 @@ pub enum Command {
     #[command(subcommand)]
     Classifier(ClassifierCommand),
     /// Judge a generator's samples with a classifier and print JSON: class histogram, mode
-    /// coverage, KL divergence to uniform.
+    /// coverage, KL divergence to uniform, Fréchet distance to the test split.
     Eval(EvalArgs),
 }
 
@@ -55,6 +55,9 @@ pub struct EvalArgs {
     /// A classifier written by `began classifier train`.
     #[arg(long)]
     pub classifier: PathBuf,
+    /// Where the classifier's dataset is (its test split is the reference of the Fréchet distance).
+    #[arg(long, default_value = "www/data")]
+    pub data_dir: PathBuf,
     /// Samples to judge.
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(10..=100_000))]
     pub n: u32,
@@ -123,6 +126,10 @@ pub struct TrainArgs {
     /// Std of Gaussian noise on D's inputs, decaying to 0 [default: 0, off].
     #[arg(long, value_parser = non_negative, allow_negative_numbers = true)]
     pub input_noise: Option<f64>,
+    /// Skip connections: the upsampled first decoder map feeds every later scale (the paper's
+    /// later version) [default: off].
+    #[arg(long)]
+    pub skip: bool,
     /// Leave G's output unbounded, as in the paper (default: tanh into [-1, 1]).
     #[arg(long)]
     pub no_tanh: bool,
@@ -138,7 +145,8 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = 250, value_parser = positive_u64)]
     pub sample_every: u64,
     /// A classifier (`began classifier train`): at every sample grid, judge 500 samples, log
-    /// their mode coverage to quality.csv and keep the best generator so far as best.safetensors.
+    /// their coverage and Fréchet distance to quality.csv, and keep the generator with the
+    /// lowest distance so far as best.safetensors.
     #[arg(long)]
     pub classifier: Option<PathBuf>,
     #[arg(long)]

@@ -29,16 +29,20 @@ pub fn run(args: EvalArgs) -> Outcome {
     if weights.model.image_size != 28 || weights.model.channels != 1 {
         return Err(Failure::Usage("--checkpoint: the classifier judges 28×28 grayscale images".into()));
     }
+    let test = load(&args.data_dir, &judge.dataset, Split::Test)?;
+    let real = block_on(classifier::real_features(&judge.classifier, &test, &device))?;
     let generator = weights.generator(&device)?;
-    let stats = block_on(classifier::judge(&judge.classifier, |z| generator.forward(z), weights.model.latent, args.n as usize, args.seed, &device))?;
+    let quality = block_on(classifier::judge(&judge.classifier, |z| generator.forward(z), weights.model.latent, args.n as usize, args.seed, &real, &device))?;
+    let round = |x: f64| (x * 1e4).round() / 1e4;
     let report = serde_json::json!({
         "checkpoint": args.checkpoint.display().to_string(),
         "classifier": { "dataset": judge.dataset, "test_accuracy": judge.test_accuracy },
         "seed": args.seed,
-        "n": stats.n,
-        "histogram": stats.histogram.iter().map(|p| (p * 1e4).round() / 1e4).collect::<Vec<_>>(),
-        "coverage": stats.coverage,
-        "kl_uniform": (stats.kl_uniform * 1e4).round() / 1e4,
+        "n": quality.classes.n,
+        "histogram": quality.classes.histogram.iter().map(|&p| round(p)).collect::<Vec<_>>(),
+        "coverage": quality.classes.coverage,
+        "kl_uniform": round(quality.classes.kl_uniform),
+        "frechet": round(quality.frechet),
     });
     println!("{}", serde_json::to_string_pretty(&report).expect("JSON"));
     Ok(())

@@ -1,10 +1,11 @@
-//! Mode coverage while `began train` runs (`--classifier`): quality.csv, and best.safetensors,
-//! the export of the most varied generator so far.
+//! Sample quality while `began train` runs (`--classifier`): quality.csv, and best.safetensors,
+//! the export of the generator with the lowest Fréchet distance so far.
 
 use super::{Failure, block_on};
 use began::classifier::{self, LoadedClassifier};
 use began::files::{read, write_atomic};
-use began::quality::ClassStats;
+use began::data::{Split, load};
+use began::quality::{FeatureStats, Quality};
 use began::{Error, Trainer, checkpoint};
 use burn::prelude::*;
 use std::io::Write;
@@ -15,41 +16,46 @@ const JUDGED: usize = 500;
 const SEED: u64 = 0;
 pub const BEST: &str = "best.safetensors";
 
-pub struct Quality {
+pub struct QualityLog {
     judge: LoadedClassifier,
+    /// Features of the test split.
+    real: FeatureStats,
     device: Device,
     csv: PathBuf,
     best_path: PathBuf,
-    /// (coverage, −KL) of best.safetensors: more classes first, then the flatter histogram.
-    best: Option<(usize, f64)>,
+    /// Fréchet distance of best.safetensors. It grows with blur and with missing classes alike,
+    /// so it does not pick a varied mess over a sharp, slightly skewed generator.
+    best: Option<f64>,
 }
 
-impl Quality {
-    pub fn open(classifier: &Path, out: &Path, step: u64) -> Result<Self, Failure> {
+impl QualityLog {
+    pub fn open(classifier: &Path, data_dir: &Path, out: &Path, step: u64) -> Result<Self, Failure> {
         let device = Device::flex();
         let judge = classifier::from_bytes(&read(classifier)?, &classifier.display().to_string(), &device)?;
+        let test = load(data_dir, &judge.dataset, Split::Test)?;
+        let real = block_on(classifier::real_features(&judge.classifier, &test, &device))?;
         let csv = out.join("quality.csv");
         if step == 0 || !csv.exists() {
-            let header = format!("step,coverage,kl_uniform,{}\n", (0..10).map(|c| format!("p{c}")).collect::<Vec<_>>().join(","));
+            let header = format!("step,frechet,coverage,kl_uniform,{}\n", (0..10).map(|c| format!("p{c}")).collect::<Vec<_>>().join(","));
             write_atomic(&csv, header.as_bytes())?;
         }
         // A resumed run keeps competing against the best it already kept.
-        Ok(Self { judge, device, csv, best_path: out.join(BEST), best: None })
+        Ok(Self { judge, real, device, csv, best_path: out.join(BEST), best: None })
     }
 
     /// Judges the trainer's generator now, logs it, and keeps it if it is the best so far.
-    pub fn judge(&mut self, trainer: &Trainer) -> Result<ClassStats, Failure> {
+    pub fn judge(&mut self, trainer: &Trainer) -> Result<Quality, Failure> {
         let latent = trainer.config.model.latent;
-        let stats = block_on(classifier::judge(&self.judge.classifier, |z| trainer.generate(z), latent, JUDGED, SEED, &self.device))?;
-        let histogram: Vec<String> = stats.histogram.iter().map(|p| format!("{p:.3}")).collect();
-        let row = format!("{},{},{:.4},{}\n", trainer.step, stats.coverage, stats.kl_uniform, histogram.join(","));
+        let quality = block_on(classifier::judge(&self.judge.classifier, |z| trainer.generate(z), latent, JUDGED, SEED, &self.real, &self.device))?;
+        let classes = &quality.classes;
+        let histogram: Vec<String> = classes.histogram.iter().map(|p| format!("{p:.3}")).collect();
+        let row = format!("{},{:.3},{},{:.4},{}\n", trainer.step, quality.frechet, classes.coverage, classes.kl_uniform, histogram.join(","));
         let io = |e| Error::io(&self.csv, e);
         std::fs::OpenOptions::new().append(true).open(&self.csv).and_then(|mut f| f.write_all(row.as_bytes())).map_err(io)?;
-        let score = (stats.coverage, -stats.kl_uniform);
-        if self.best.is_none_or(|best| score > best) {
+        if self.best.is_none_or(|best| quality.frechet < best) {
             write_atomic(&self.best_path, &block_on(checkpoint::export(trainer))?)?;
-            self.best = Some(score);
+            self.best = Some(quality.frechet);
         }
-        Ok(stats)
+        Ok(quality)
     }
 }

@@ -2,7 +2,7 @@
 
 use super::args::TrainArgs;
 use super::{Failure, Outcome, block_on, device, png};
-use super::quality::Quality;
+use super::quality::QualityLog;
 use began::checkpoint;
 use began::data::{Batches, Split, load};
 use began::files::{read, write_atomic};
@@ -51,7 +51,7 @@ pub fn run(args: TrainArgs) -> Outcome {
     let mut metrics = open_metrics(&out.join("metrics.csv"), trainer.step)?;
     let fixed_z = trainer.fixed_z(GRID_SIDE * GRID_SIDE);
     let mut quality = match &args.classifier {
-        Some(path) => Some(Quality::open(path, out, trainer.step)?),
+        Some(path) => Some(QualityLog::open(path, data_dir, out, trainer.step)?),
         None => None,
     };
 
@@ -80,8 +80,9 @@ pub fn run(args: TrainArgs) -> Outcome {
         if trainer.step % args.sample_every == 0 || trainer.step == args.steps {
             save(&trainer, &fixed_z, out)?;
             if let Some(quality) = &mut quality {
-                let stats = quality.judge(&trainer)?;
-                bar.println(format!("step {}: mode coverage {}/10, KL to uniform {:.3}", trainer.step, stats.coverage, stats.kl_uniform));
+                let judged = quality.judge(&trainer)?;
+                let classes = &judged.classes;
+                bar.println(format!("step {}: Fréchet distance {:.2}, mode coverage {}/10, KL to uniform {:.3}", trainer.step, judged.frechet, classes.coverage, classes.kl_uniform));
             }
         }
     }
@@ -101,6 +102,7 @@ fn config_from(args: &TrainArgs) -> TrainConfig {
         model.filters = filters as usize;
     }
     model.generator_tanh = !args.no_tanh;
+    model.skip_connections = args.skip;
     if let Some(hidden) = args.hidden {
         (model.hidden, model.latent) = (hidden as usize, hidden as usize);
     }
