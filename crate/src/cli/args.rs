@@ -145,8 +145,8 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = 250, value_parser = positive_u64)]
     pub sample_every: u64,
     /// A classifier (`began classifier train`): at every sample grid, judge 500 samples, log
-    /// their coverage and Fréchet distance to quality.csv, and keep the generator with the
-    /// lowest distance so far as best.safetensors.
+    /// their coverage and Fréchet distance to quality.csv, and keep the best generator so far
+    /// (most classes, then lowest distance) as best.safetensors.
     #[arg(long)]
     pub classifier: Option<PathBuf>,
     #[arg(long)]

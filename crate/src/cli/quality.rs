@@ -1,5 +1,6 @@
 //! Sample quality while `began train` runs (`--classifier`): quality.csv, and best.safetensors,
-//! the export of the generator with the lowest Fréchet distance so far.
+//! the export of the best generator so far: the most classes covered, then the lowest Fréchet
+//! distance.
 
 use super::{Failure, block_on};
 use began::classifier::{self, LoadedClassifier};
@@ -23,9 +24,10 @@ pub struct QualityLog {
     device: Device,
     csv: PathBuf,
     best_path: PathBuf,
-    /// Fréchet distance of best.safetensors. It grows with blur and with missing classes alike,
-    /// so it does not pick a varied mess over a sharp, slightly skewed generator.
-    best: Option<f64>,
+    /// (coverage, −Fréchet distance) of best.safetensors. Coverage first: a generator that
+    /// leaves out a class is not the one to ship, however sharp. Then the distance, which grows
+    /// with blur and artefacts, picks the cleanest of those.
+    best: Option<(usize, f64)>,
 }
 
 impl QualityLog {
@@ -52,9 +54,10 @@ impl QualityLog {
         let row = format!("{},{:.3},{},{:.4},{}\n", trainer.step, quality.frechet, classes.coverage, classes.kl_uniform, histogram.join(","));
         let io = |e| Error::io(&self.csv, e);
         std::fs::OpenOptions::new().append(true).open(&self.csv).and_then(|mut f| f.write_all(row.as_bytes())).map_err(io)?;
-        if self.best.is_none_or(|best| quality.frechet < best) {
+        let score = (classes.coverage, -quality.frechet);
+        if self.best.is_none_or(|best| score > best) {
             write_atomic(&self.best_path, &block_on(checkpoint::export(trainer))?)?;
-            self.best = Some(quality.frechet);
+            self.best = Some(score);
         }
         Ok(quality)
     }
