@@ -41,7 +41,11 @@ async function measure(chromium, url, backend) {
   };
 }
 
-const wasm = readFileSync(resolve(root, 'www/pkg/began_bg.wasm'));
+const size = (path) => {
+  const bytes = readFileSync(resolve(root, path));
+  return { bytes: bytes.length, gzip_bytes: gzipSync(bytes, { level: 9 }).length };
+};
+const wasm = { trainer: size('www/pkg/began_bg.wasm'), sampler_widget: size('www/pkg-sampler/began_sampler_bg.wasm') };
 const server = await serve();
 const chromium = await browser();
 const version = chromium.version();
@@ -54,6 +58,6 @@ try {
 }
 console.log(JSON.stringify({
   browser: `Chromium ${version} headless (WebGPU: SwiftShader, a software adapter)`,
-  wasm_bytes: wasm.length, wasm_gzip_bytes: gzipSync(wasm, { level: 9 }).length,
+  wasm,
   results,
 }, null, 2));
