@@ -11,12 +11,12 @@ pub use file::{CLASSIFIER_FORMAT, LoadedClassifier, from_bytes, to_bytes};
 #[cfg(feature = "trainer")]
 pub use train::{TrainedClassifier, evaluate, train};
 
+use crate::quality::{FeatureStats, Quality, class_stats, frechet_distance};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::pool::{MaxPool2d, MaxPool2dConfig};
 use burn::nn::{Linear, LinearConfig, PaddingConfig2d};
 use burn::prelude::*;
-use crate::quality::{FeatureStats, Quality, class_stats, frechet_distance};
-use burn::tensor::activation::{relu, softmax};
+use burn::tensor::activation::relu;
 
 pub const CLASSES: usize = 10;
 
@@ -69,9 +69,12 @@ impl Classifier {
         self.output.forward(self.features(images)) // [batch, 10]
     }
 
-    /// Class probabilities: `[batch, 10]`, rows summing to 1.
-    pub fn probabilities(&self, images: Tensor<4>) -> Tensor<2> {
-        softmax(self.forward(images), 1) // [batch, 10]
+    /// Classes and features of `[batch, 1, 28, 28]` images, read back asynchronously.
+    pub async fn see(&self, images: Tensor<4>) -> crate::Result<Seen> {
+        let features = self.features(images); // [batch, features]
+        let classes = self.output.forward(features.clone()).argmax(1).float().flatten::<1>(0, 1); // [batch]
+        let classes = crate::named::read(classes).await?.values.iter().map(|&c| c as usize).collect();
+        Ok(Seen { classes, features: crate::named::read(features).await?.values })
     }
 }
 
@@ -80,16 +83,6 @@ pub struct Seen {
     pub classes: Vec<usize>,
     /// Row-major, `features` values per image.
     pub features: Vec<f32>,
-}
-
-impl Classifier {
-    /// Classes and features of `[batch, 1, 28, 28]` images, read back asynchronously.
-    pub async fn see(&self, images: Tensor<4>) -> crate::Result<Seen> {
-        let features = self.features(images); // [batch, features]
-        let classes = self.output.forward(features.clone()).argmax(1).float().flatten::<1>(0, 1); // [batch]
-        let classes = crate::named::read(classes).await?.values.iter().map(|&c| c as usize).collect();
-        Ok(Seen { classes, features: crate::named::read(features).await?.values })
-    }
 }
 
 /// The feature distribution of real images (a test split), the reference of the Fréchet distance.
