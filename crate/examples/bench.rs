@@ -1,7 +1,11 @@
-//! Training speed on the native CPU backend (flex), printed as JSON. Not a test: run it with
-//! `pkg-scripts/bench`. Uses real MNIST from www/data.
+//! Training speed natively, printed as JSON: ms per step and steps/s at batch 16 and 64 on the
+//! CPU backend (flex) and on wgpu where an adapter exists. Not a test: `pkg-scripts/bench` runs it.
+//! Uses real MNIST from www/data.
 
-use began::data::{Batches, Split, load};
+#[path = "common/machine.rs"]
+mod machine;
+
+use began::data::{Batches, Images, Split, load};
 use began::{TrainConfig, Trainer};
 use burn::tensor::Device;
 use futures_lite::future::block_on;
@@ -9,58 +13,49 @@ use std::path::Path;
 use std::time::Instant;
 
 const WARMUP: u64 = 3;
-const TIMED: u64 = 20;
 
 fn main() {
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../www/data");
     let images = load(&data, "mnist", Split::Train).expect("run pkg-scripts/fetch-data first");
     let mut results = Vec::new();
-    for batch_size in [16, 64] {
-        let config = TrainConfig::new().with_batch_size(batch_size);
-        let mut trainer = Trainer::new(config.clone(), &Device::flex()).unwrap();
-        let mut batches = Batches::new(images.clone(), batch_size, 0).unwrap();
-        let mut run = |steps: u64| {
-            let start = Instant::now();
-            for _ in 0..steps {
-                let batch = batches.batch(trainer.step, &trainer.device);
-                block_on(trainer.step(batch)).unwrap();
-            }
-            block_on(trainer.stats()).unwrap(); // waits for the queued work
-            start.elapsed().as_secs_f64()
-        };
-        run(WARMUP);
-        let seconds = run(TIMED);
-        results.push(serde_json::json!({
-            "backend": "flex (native CPU)",
-            "batch_size": batch_size,
-            "model": config.model,
-            "steps_timed": TIMED,
-            "ms_per_step": (seconds * 1000.0 / TIMED as f64 * 10.0).round() / 10.0,
-            "steps_per_s": (TIMED as f64 / seconds * 100.0).round() / 100.0,
-            "images_per_s": (TIMED as f64 * batch_size as f64 / seconds).round(),
-        }));
+    let mut devices = vec![("flex (native CPU)".to_string(), Device::flex(), 20)];
+    match Device::wgpu_options().init() {
+        Ok(device) => devices.push((format!("wgpu ({})", machine::wgpu_adapter()), device, 5)),
+        Err(e) => eprintln!("no wgpu adapter ({e}): wgpu left out"),
     }
-    let report = serde_json::json!({
-        "machine": machine(),
-        "results": results,
-        "peak_memory_mib": peak_memory_mib(),
-    });
+    for (backend, device, timed) in devices {
+        for batch_size in [16, 64] {
+            eprintln!("{backend}, batch {batch_size}");
+            let (config, seconds) = time_steps(&images, &device, batch_size, timed);
+            results.push(serde_json::json!({
+                "backend": backend,
+                "batch_size": batch_size,
+                "model": config.model,
+                "steps_timed": timed,
+                "ms_per_step": (seconds * 1000.0 / timed as f64 * 10.0).round() / 10.0,
+                "steps_per_s": (timed as f64 / seconds * 100.0).round() / 100.0,
+                "images_per_s": (timed as f64 * batch_size as f64 / seconds).round(),
+            }));
+        }
+    }
+    let report = serde_json::json!({ "machine": machine::describe(), "results": results, "peak_memory_mib": machine::peak_memory_mib() });
     println!("{}", serde_json::to_string_pretty(&report).unwrap());
 }
 
-/// Peak resident memory of this process (VmHWM), Linux only.
-fn peak_memory_mib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some((kib / 1024.0 * 10.0).round() / 10.0)
-}
-
-fn machine() -> String {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| info.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
-        .unwrap_or_else(|| "unknown CPU".into());
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    format!("{cpu}, {threads} threads")
+/// Seconds for `timed` steps of the default model at `batch_size`, after a warm-up.
+fn time_steps(images: &Images, device: &Device, batch_size: usize, timed: u64) -> (TrainConfig, f64) {
+    let config = TrainConfig::new().with_batch_size(batch_size);
+    let mut trainer = Trainer::new(config.clone(), device).unwrap();
+    let mut batches = Batches::new(images.clone(), batch_size, 0).unwrap();
+    let mut run = |steps: u64| {
+        let start = Instant::now();
+        for _ in 0..steps {
+            let batch = batches.batch(trainer.step, &trainer.device);
+            block_on(trainer.step(batch)).unwrap();
+        }
+        block_on(trainer.stats()).unwrap(); // waits for the queued work
+        start.elapsed().as_secs_f64()
+    };
+    run(WARMUP);
+    (config, run(timed))
 }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use began::classifier::{self, Classifier, LoadedClassifier};
+use began::classifier::{self, Classifier, Judge, LoadedClassifier};
 use began::data::{Images, Split, load, to_tensor};
 use began::quality::{FeatureStats, class_stats, frechet_distance};
 use began::weights::Weights;
@@ -77,8 +77,8 @@ fn judging_a_shipped_generator_is_stable_for_a_seed() {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../www/models/mnist.safetensors");
     let weights = Weights::parse(&std::fs::read(path).unwrap(), "mnist.safetensors").unwrap();
     let generator = weights.generator(&device).unwrap();
-    let real = block_on(classifier::real_features(&judge.classifier, &test_split("mnist"), &device)).unwrap();
-    let judged = |seed| block_on(classifier::judge(&judge.classifier, |z| generator.forward(z), weights.model.latent, 300, seed, &real, &device)).unwrap();
+    let judge = block_on(Judge::new(judge.classifier, &test_split("mnist"), &device)).unwrap();
+    let judged = |seed| block_on(judge.judge(|z| generator.forward(z), &device, weights.model.latent, 300, seed)).unwrap();
     let (a, b, c) = (judged(5), judged(5), judged(6));
     assert_eq!(a, b);
     assert_ne!(a.classes.histogram, c.classes.histogram);

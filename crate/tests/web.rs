@@ -4,6 +4,7 @@
 #![cfg(target_family = "wasm")]
 
 use began::data::{Images, encode};
+use began::web::judge::WebJudge;
 use began::web::sampler::{WebSampler, slerp};
 use began::web::trainer::WebTrainer;
 use began::web::{has_webgpu, lose_webgpu_device};
@@ -140,5 +141,35 @@ async fn the_sampler_draws_an_export_and_refuses_what_is_not_one() {
     let mut truncated = export.to_vec();
     truncated.truncate(truncated.len() - 100);
     let error = WebSampler::load(truncated, "cut.safetensors".into(), "cpu".into()).await.err().expect("should fail");
+    assert!(message(error).starts_with("BadCheckpoint"));
+}
+
+#[wasm_bindgen_test]
+async fn the_judge_scores_a_shipped_generator_and_refuses_what_is_not_one() {
+    // The shipped classifier; the synthetic bars stand in for the test split (the reference of the
+    // Fréchet distance), so only the class histogram is compared with what `began eval` says.
+    let classifier = include_bytes!("../../www/models/mnist-classifier.safetensors").to_vec();
+    let (images, labels) = dataset();
+    let judge = WebJudge::create(classifier, images.clone(), labels.clone()).await.map_err(message).unwrap();
+    assert_eq!(judge.dataset(), "mnist");
+    assert!(judge.test_accuracy() > 0.985);
+
+    let shipped = include_bytes!("../../www/models/mnist.safetensors").to_vec();
+    let quality = JsFuture::from(judge.judge(shipped.clone(), 300, 0.0)).await.map_err(message).unwrap();
+    assert_eq!(number(&quality, "n"), 300.0);
+    let histogram: Vec<f64> = serde_wasm_bindgen::from_value(Reflect::get(&quality, &"histogram".into()).unwrap()).unwrap();
+    assert_eq!(histogram.len(), 10);
+    assert!((histogram.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+    // Natively the shipped MNIST generator covers at least 9 classes (www/models/README.md).
+    assert!(number(&quality, "coverage") >= 8.0, "coverage {}", number(&quality, "coverage"));
+    assert!(number(&quality, "frechet").is_finite());
+    let again = JsFuture::from(judge.judge(shipped.clone(), 300, 0.0)).await.map_err(message).unwrap();
+    assert_eq!(number(&again, "frechet"), number(&quality, "frechet"), "the same seed judges the same");
+
+    let error = JsFuture::from(judge.judge(b"not a model".to_vec(), 300, 0.0)).await.err().expect("should fail");
+    assert!(message(error).starts_with("BadCheckpoint"));
+    let error = JsFuture::from(judge.judge(shipped, 1, 0.0)).await.err().expect("one sample has no covariance");
+    assert!(message(error).starts_with("InvalidConfig"));
+    let error = WebJudge::create(b"not a classifier".to_vec(), images, labels).await.err().expect("should fail");
     assert!(message(error).starts_with("BadCheckpoint"));
 }

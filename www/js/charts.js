@@ -1,13 +1,15 @@
 // The equilibrium curves, drawn with uPlot: k_t; M_global; and L(x), γ·L(x) against L(G(z)).
 // Points arrive with every stats message; charts redraw at most once per animation frame.
+// Beside them, the sample quality curve: mode coverage and the Fréchet distance, every 200 steps.
 import uPlot from '../vendor/uPlot.esm.js';
 
 /** Beyond this many points, every other old point is dropped (the curve's shape survives). */
 const MAX_POINTS = 4000;
 
-const COLORS = { k: '#7c3aed', m: '#0f766e', real: '#2563eb', target: '#93c5fd', fake: '#dc2626' };
+const COLORS = { k: '#7c3aed', m: '#0f766e', real: '#2563eb', target: '#93c5fd', fake: '#dc2626', coverage: '#16a34a', frechet: '#ea580c' };
 
-function chart(element, title, series) {
+/** `series`: [label, stroke, dash?, extra options?]; `more`: options merged in (scales, axes). */
+function chart(element, title, series, more = {}) {
   const options = {
     title,
     width: element.clientWidth || 320,
@@ -15,9 +17,33 @@ function chart(element, title, series) {
     scales: { x: { time: false } },
     axes: [{ label: 'step', size: 36 }, { size: 52 }],
     legend: { live: true },
-    series: [{ label: 'step' }, ...series.map(([label, stroke, dash]) => ({ label, stroke, width: 1.5, dash, points: { show: false } }))],
+    series: [{ label: 'step' }, ...series.map(([label, stroke, dash, extra]) => ({ label, stroke, width: 1.5, dash, points: { show: false }, ...extra }))],
+    ...more,
   };
   return new uPlot(options, [[], ...series.map(() => [])], element);
+}
+
+/** Mode coverage (0–10, left axis) and the Fréchet distance (right axis) against steps. */
+export class QualityCurve {
+  constructor(element) {
+    const points = { show: true, size: 5 };
+    this.plot = chart(element, 'Sample quality (classifier)', [
+      ['coverage (of 10)', COLORS.coverage, undefined, { scale: 'coverage', points }],
+      ['Fréchet distance', COLORS.frechet, [4, 3], { scale: 'frechet', points }],
+    ], {
+      scales: { x: { time: false }, coverage: { range: [0, 10] }, frechet: { range: (_, min, max) => [0, Math.max(1, max * 1.1)] } },
+      axes: [{ label: 'step', size: 36 }, { scale: 'coverage', size: 36 }, { scale: 'frechet', side: 1, size: 52, grid: { show: false } }],
+    });
+    new ResizeObserver(() => {
+      const width = element.clientWidth;
+      if (width > 0 && width !== this.plot.width) this.plot.setSize({ width, height: 170 });
+    }).observe(element);
+  }
+
+  /** `history`: [{step, coverage, frechet}] in step order. */
+  setData(history) {
+    this.plot.setData([history.map((e) => e.step), history.map((e) => e.coverage), history.map((e) => e.frechet)]);
+  }
 }
 
 export class Curves {
@@ -55,8 +81,14 @@ export class Curves {
   }
 
   clear() {
-    for (const key of Object.keys(this.columns)) this.columns[key] = [];
-    this.root.dataset.points = '0';
+    this.truncate(-1);
+  }
+
+  /** Drops the points after `step` (the run went back to it). */
+  truncate(step) {
+    const keep = this.columns.step.filter((s) => s <= step).length;
+    for (const key of Object.keys(this.columns)) this.columns[key] = this.columns[key].slice(0, keep);
+    this.root.dataset.points = String(keep);
     this.schedule();
   }
 

@@ -1,8 +1,9 @@
 // The trainer page's main thread: sends commands to the worker and draws what it sends back.
 // Nothing here trains or reads the GPU, so the page stays responsive while the worker works.
-import { ToWorker, FromWorker } from './protocol.js';
+import { ToWorker, FromWorker, ToJudge, FromJudge } from './protocol.js';
 import { Settings } from './settings.js';
-import { Curves } from './charts.js';
+import { Curves, QualityCurve } from './charts.js';
+import { QualityPanel, best } from './quality.js';
 import { drawPicture } from '../sampler/picture.js';
 import { autosave, autosaved, forget, download, ago } from './storage.js';
 
@@ -10,6 +11,13 @@ const $ = (id) => document.getElementById(id);
 const settings = new Settings($('settings'));
 settings.fromUrl(location.search);
 const curves = new Curves($('curves'));
+const quality = new QualityPanel($('quality'), new QualityCurve($('chart-quality')), goBack);
+/** The checkpoint of the best-judged state of this run, to go back to on a collapse. */
+let bestKept = null;
+quality.canGoBack = (at) => bestKept?.step === at;
+/** The quality worker, started with the first export to judge; `run` tells its answers for older runs apart. */
+let judgeWorker = null;
+let run = 0;
 
 let worker = null;
 let state = 'loading';
@@ -74,6 +82,9 @@ function handle(message) {
     case FromWorker.READY: {
       if (startOver) {
         startOver = false;
+        run++;
+        bestKept = null;
+        quality.clear(settings.dataset());
         curves.clear();
         stepsPerSecond = null;
         for (const [id, text] of [['epoch', '0.00'], ['speed', '–'], ['eta', '–'], ['m-global', '–']]) $(id).textContent = text;
@@ -108,13 +119,49 @@ function handle(message) {
       }
       break;
     case FromWorker.WEIGHTS:
-      download(message.bytes, `began-${settings.dataset()}-generator-step${message.step}.safetensors`);
+      if (message.purpose === 'judge') judge(message);
+      else download(message.bytes, `began-${settings.dataset()}-generator-step${message.step}.safetensors`);
       break;
     case FromWorker.ERROR:
       if (message.fatal) crashed(message.message);
       else showError(`${message.message}${message.recovered ? ` ${message.recovered}` : ''}`);
       break;
   }
+}
+
+/** Sends an export to the quality worker (started on first use). */
+function judge({ bytes, step }) {
+  if (!judgeWorker) {
+    judgeWorker = new Worker(new URL('./quality-worker.js', import.meta.url), { type: 'module' });
+    judgeWorker.onmessage = ({ data }) => judged(data);
+    judgeWorker.onerror = (event) => {
+      event.preventDefault();
+      quality.unavailable(event.message || 'the quality worker stopped');
+      judgeWorker = null; // the next export starts a new one
+    };
+  }
+  judgeWorker.postMessage({ type: ToJudge.JUDGE, run, step, dataset: settings.dataset(), weights: bytes }, [bytes]);
+}
+
+function judged(message) {
+  if (message.run !== run) return; // about a run that has since been replaced
+  if (message.type === FromJudge.UNAVAILABLE) return quality.unavailable(message.message);
+  if (message.type !== FromJudge.QUALITY) return;
+  quality.add(message.step, message.quality, message.classifier);
+  // Keep the checkpoint of the best-judged state: the quality worker judges kept states.
+  const top = best(quality.history);
+  if (top.step === message.step && lastGood?.step === message.step) bestKept = { step: message.step, bytes: lastGood.bytes };
+  quality.show();
+}
+
+/** Back to the best-judged state after a collapse: the run resumes from its checkpoint. */
+function goBack(at) {
+  if (bestKept?.step !== at) return;
+  run++; // judgements of the abandoned steps are dropped
+  curves.truncate(at);
+  quality.truncate(at);
+  worker.postMessage({ type: ToWorker.PAUSE });
+  create({ checkpoint: bestKept.bytes, continues: true });
 }
 
 function setState(next, text) {

@@ -23,10 +23,21 @@
 //   picture {kind, width, height, channels, pixels}   kind 'samples' | 'reconstructions'.
 //   checkpoint {bytes, step, reason}   a safetensors checkpoint: reason 'keep' (the last good
 //                                state, every KEEP_EVERY steps) or the purpose of a `save`.
-//   weights {bytes, step}        the safetensors export asked for by `export`.
+//   weights {bytes, step, purpose}  a safetensors export (generator and discriminator): purpose
+//                                'download' (asked for by `export`) or 'judge' (sent with every
+//                                kept state, every QUALITY_EVERY steps, for the quality worker).
 //   error   {name, message, recovered}   name is the Rust error kind (InvalidConfig, BadData,
 //                                BadCheckpoint, Diverged, DeviceError, Busy) or the JS error's;
 //                                recovered says what the worker did about it, if anything.
+
+//
+// Page → quality worker (quality-worker.js, which judges exports with a classifier, on the CPU):
+//   judge   {run, step, dataset, weights}   judge this export; while one is being judged only the
+//                                latest request waits, older ones are dropped.
+// Quality worker → page:
+//   quality {run, step, quality, classifier}   quality: {n, histogram, coverage, kl_uniform,
+//                                frechet} (as `began eval`); classifier: {dataset, test_accuracy}.
+//   quality-unavailable {run, step, message}   no judge for this dataset, or this export failed.
 
 export const ToWorker = Object.freeze({
   CREATE: 'create',
@@ -38,6 +49,9 @@ export const ToWorker = Object.freeze({
   EXPORT: 'export',
   LOSE_DEVICE: 'lose-device',
 });
+
+export const ToJudge = Object.freeze({ JUDGE: 'judge' });
+export const FromJudge = Object.freeze({ QUALITY: 'quality', UNAVAILABLE: 'quality-unavailable' });
 
 export const FromWorker = Object.freeze({
   STATUS: 'status',
@@ -55,3 +69,9 @@ export const CALL_MS = 150;
 export const DRAW_EVERY_MS = 700;
 /** The worker keeps (and sends) a checkpoint of the last good state this often, in steps. */
 export const KEEP_EVERY = 200;
+/** Samples are judged at every kept state, so the best-judged state can be gone back to. */
+export const QUALITY_EVERY = KEEP_EVERY;
+/** Samples per judgement and the seed of their z: as `began train --classifier`, so the page's
+ * figures match a native run's quality.csv. */
+export const JUDGED = 500;
+export const JUDGE_SEED = 0;

@@ -85,6 +85,7 @@ async function create({ config, backend, dataset, checkpoint, weights }) {
   [trainer, data, chosen, lastGood] = [next, nextData, nextChosen, null];
   await keep();
   await announce();
+  await forJudging();
   await draw();
   status('ready', `Ready at step ${trainer.step_count}.`);
 }
@@ -92,6 +93,12 @@ async function create({ config, backend, dataset, checkpoint, weights }) {
 async function announce() {
   const k = await trainer.k();
   post({ type: FromWorker.READY, backend: chosen.backend, reason: chosen.reason, config: trainer.config(), step: trainer.step_count, k });
+}
+
+/** Sends the weights of the kept state to be judged (QUALITY_EVERY is KEEP_EVERY). */
+async function forJudging() {
+  const bytes = await trainer.export();
+  post({ type: FromWorker.WEIGHTS, bytes: bytes.buffer, step: trainer.step_count, purpose: 'judge' }, [bytes.buffer]);
 }
 
 /** Saves the current (finite) state as the last good one, here and in the page. */
@@ -116,7 +123,10 @@ async function advance(n) {
   const stats = await trainer.step(Math.max(1, Math.min(n, target - before)));
   post({ type: FromWorker.STATS, stats });
   chunk = Math.max(1, Math.min(64, Math.round(CALL_MS / Math.max(stats.ms_per_step, 0.1))));
-  if (Math.floor(before / KEEP_EVERY) !== Math.floor(stats.step / KEEP_EVERY)) await keep();
+  if (Math.floor(before / KEEP_EVERY) !== Math.floor(stats.step / KEEP_EVERY)) {
+    await keep();
+    await forJudging();
+  }
   if (performance.now() - lastDraw >= DRAW_EVERY_MS || !running) await draw();
 }
 
@@ -225,7 +235,7 @@ self.onmessage = ({ data: message }) => {
     case ToWorker.EXPORT:
       exclusive(async () => {
         const bytes = await trainer.export();
-        post({ type: FromWorker.WEIGHTS, bytes: bytes.buffer, step: trainer.step_count }, [bytes.buffer]);
+        post({ type: FromWorker.WEIGHTS, bytes: bytes.buffer, step: trainer.step_count, purpose: 'download' }, [bytes.buffer]);
       }).catch(report);
       break;
     case ToWorker.LOSE_DEVICE:

@@ -3,15 +3,16 @@
 
 #[cfg(feature = "trainer")]
 mod file;
+mod judge;
 #[cfg(feature = "trainer")]
 mod train;
 
 #[cfg(feature = "trainer")]
 pub use file::{CLASSIFIER_FORMAT, LoadedClassifier, from_bytes, to_bytes};
+pub use judge::Judge;
 #[cfg(feature = "trainer")]
 pub use train::{TrainedClassifier, evaluate, train};
 
-use crate::quality::{FeatureStats, Quality, class_stats, frechet_distance};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::pool::{MaxPool2d, MaxPool2dConfig};
 use burn::nn::{Linear, LinearConfig, PaddingConfig2d};
@@ -83,42 +84,6 @@ pub struct Seen {
     pub classes: Vec<usize>,
     /// Row-major, `features` values per image.
     pub features: Vec<f32>,
-}
-
-/// The feature distribution of real images (a test split), the reference of the Fréchet distance.
-pub async fn real_features(classifier: &Classifier, images: &crate::data::Images, device: &Device) -> crate::Result<FeatureStats> {
-    let mut features = Vec::new();
-    let all: Vec<usize> = (0..images.len()).collect();
-    for chunk in all.chunks(500) {
-        let x = crate::data::to_tensor(images, chunk, device).reshape([chunk.len(), 1, images.rows, images.cols]);
-        features.extend(classifier.see(x).await?.features);
-    }
-    Ok(FeatureStats::fit(&features, features.len() / images.len().max(1)))
-}
-
-/// Judges `n` samples of a generator (`generate`: z `[rows, Nz]` on `device` → images) drawn on z
-/// from `seed`, against the features of real images. The same seed gives the same z, so
-/// checkpoints can be compared.
-pub async fn judge(
-    classifier: &Classifier,
-    generate: impl Fn(Tensor<2>) -> Tensor<4>,
-    latent: usize,
-    n: usize,
-    seed: u64,
-    real: &FeatureStats,
-    device: &Device,
-) -> crate::Result<Quality> {
-    let z = crate::latent::uniform(n, latent, seed);
-    let (mut classes, mut features) = (Vec::with_capacity(n), Vec::new());
-    for chunk in z.chunks(250 * latent) {
-        let rows = chunk.len() / latent;
-        let z = Tensor::<2>::from_data(TensorData::new(chunk.to_vec(), [rows, latent]), device); // [rows, Nz]
-        let seen = classifier.see(generate(z)).await?;
-        classes.extend(seen.classes);
-        features.extend(seen.features);
-    }
-    let samples = FeatureStats::fit(&features, features.len() / n.max(1));
-    Ok(Quality { classes: class_stats(&classes), frechet: frechet_distance(&samples, real) })
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use super::args::{ClassifierTrainArgs, EvalArgs};
 use super::{Failure, Outcome, block_on};
-use began::classifier::{self, ClassifierConfig};
+use began::classifier::{self, ClassifierConfig, Judge};
 use began::data::{Split, load};
 use began::files::{read, write_atomic};
 use began::weights::Weights;
@@ -30,13 +30,14 @@ pub fn run(args: EvalArgs) -> Outcome {
         return Err(Failure::Usage("--checkpoint: the classifier judges 28×28 grayscale images".into()));
     }
     let test = load(&args.data_dir, &judge.dataset, Split::Test)?;
-    let real = block_on(classifier::real_features(&judge.classifier, &test, &device))?;
+    let (dataset, test_accuracy) = (judge.dataset, judge.test_accuracy);
+    let judge = block_on(Judge::new(judge.classifier, &test, &device))?;
     let generator = weights.generator(&device)?;
-    let quality = block_on(classifier::judge(&judge.classifier, |z| generator.forward(z), weights.model.latent, args.n as usize, args.seed, &real, &device))?;
+    let quality = block_on(judge.judge(|z| generator.forward(z), &device, weights.model.latent, args.n as usize, args.seed))?;
     let round = |x: f64| (x * 1e4).round() / 1e4;
     let report = serde_json::json!({
         "checkpoint": args.checkpoint.display().to_string(),
-        "classifier": { "dataset": judge.dataset, "test_accuracy": judge.test_accuracy },
+        "classifier": { "dataset": dataset, "test_accuracy": test_accuracy },
         "seed": args.seed,
         "n": quality.classes.n,
         "histogram": quality.classes.histogram.iter().map(|&p| round(p)).collect::<Vec<_>>(),

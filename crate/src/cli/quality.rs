@@ -3,10 +3,10 @@
 //! distance.
 
 use super::{Failure, block_on};
-use began::classifier::{self, LoadedClassifier};
+use began::classifier::{self, Judge};
 use began::files::{read, write_atomic};
 use began::data::{Split, load};
-use began::quality::{FeatureStats, Quality};
+use began::quality::Quality;
 use began::{Error, Trainer, checkpoint};
 use burn::prelude::*;
 use std::io::Write;
@@ -18,10 +18,8 @@ const SEED: u64 = 0;
 pub const BEST: &str = "best.safetensors";
 
 pub struct QualityLog {
-    judge: LoadedClassifier,
-    /// Features of the test split.
-    real: FeatureStats,
-    device: Device,
+    /// The classifier and the features of the test split.
+    judge: Judge,
     csv: PathBuf,
     best_path: PathBuf,
     /// (coverage, −Fréchet distance) of best.safetensors. Coverage first: a generator that
@@ -33,22 +31,22 @@ pub struct QualityLog {
 impl QualityLog {
     pub fn open(classifier: &Path, data_dir: &Path, out: &Path, step: u64) -> Result<Self, Failure> {
         let device = Device::flex();
-        let judge = classifier::from_bytes(&read(classifier)?, &classifier.display().to_string(), &device)?;
-        let test = load(data_dir, &judge.dataset, Split::Test)?;
-        let real = block_on(classifier::real_features(&judge.classifier, &test, &device))?;
+        let loaded = classifier::from_bytes(&read(classifier)?, &classifier.display().to_string(), &device)?;
+        let test = load(data_dir, &loaded.dataset, Split::Test)?;
+        let judge = block_on(Judge::new(loaded.classifier, &test, &device))?;
         let csv = out.join("quality.csv");
         if step == 0 || !csv.exists() {
             let header = format!("step,frechet,coverage,kl_uniform,{}\n", (0..10).map(|c| format!("p{c}")).collect::<Vec<_>>().join(","));
             write_atomic(&csv, header.as_bytes())?;
         }
         // A resumed run keeps competing against the best it already kept.
-        Ok(Self { judge, real, device, csv, best_path: out.join(BEST), best: None })
+        Ok(Self { judge, csv, best_path: out.join(BEST), best: None })
     }
 
     /// Judges the trainer's generator now, logs it, and keeps it if it is the best so far.
     pub fn judge(&mut self, trainer: &Trainer) -> Result<Quality, Failure> {
         let latent = trainer.config.model.latent;
-        let quality = block_on(classifier::judge(&self.judge.classifier, |z| trainer.generate(z), latent, JUDGED, SEED, &self.real, &self.device))?;
+        let quality = block_on(self.judge.judge(|z| trainer.generate(z), &trainer.device, latent, JUDGED, SEED))?;
         let classes = &quality.classes;
         let histogram: Vec<String> = classes.histogram.iter().map(|p| format!("{p:.3}")).collect();
         let row = format!("{},{:.3},{},{:.4},{}\n", trainer.step, quality.frechet, classes.coverage, classes.kl_uniform, histogram.join(","));

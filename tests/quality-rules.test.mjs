@@ -1,0 +1,35 @@
+// The page's mode-collapse rules (www/js/quality.js) on made-up judgements: plain functions, no browser.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { best, collapse, covered } from '../www/js/quality.js';
+
+/** A histogram covering the classes in `classes` evenly, and nothing else. */
+const even = (classes) => Array.from({ length: 10 }, (_, i) => (classes.includes(i) ? 1 / classes.length : 0));
+const entry = (step, classes, frechet = 100) => ({ step, coverage: classes.length, frechet, histogram: even(classes) });
+const range = (n) => Array.from({ length: n }, (_, i) => i);
+
+test('a class is covered from a third of the uniform share on', () => {
+  const histogram = [0.034, 0.033, ...Array(8).fill(0.93 / 8)];
+  assert.deepEqual(covered(histogram), [0, 2, 3, 4, 5, 6, 7, 8, 9]);
+});
+
+test('the best state has the most classes, then the lowest distance', () => {
+  const history = [entry(0, range(3), 500), entry(200, range(9), 300), entry(400, range(9), 250), entry(600, range(8), 100)];
+  assert.equal(best(history).step, 400);
+  assert.equal(best([]), null);
+});
+
+test('losing two classes after covering six or more is a collapse, naming the lost ones', () => {
+  const history = [entry(0, range(2)), entry(200, range(9)), entry(400, [0, 1, 2, 3, 4, 7, 8])];
+  const found = collapse(history);
+  assert.equal(found.best.step, 200);
+  assert.equal(found.latest.step, 400);
+  assert.deepEqual(found.lost, [5, 6]);
+});
+
+test('no warning for one class of noise, a recovery, an early run, or nothing judged', () => {
+  assert.equal(collapse([entry(200, range(9)), entry(400, range(8))]), null);
+  assert.equal(collapse([entry(200, range(9)), entry(400, range(6)), entry(600, range(8))]), null);
+  assert.equal(collapse([entry(200, range(5)), entry(400, range(1))]), null, 'never diverse, so nothing collapsed');
+  assert.equal(collapse([]), null);
+});
