@@ -57,6 +57,7 @@ fn known_inputs(dataset: &str, accuracy: f64) {
     let (classes, single) = seen(&judge.classifier, &images, &ones);
     assert_eq!(class_stats(&classes).coverage, 1);
     let to_single = frechet_distance(&single, &other_half);
+    eprintln!("{dataset}: Fréchet distance between the halves {between_halves:.1}, from one class to a half {to_single:.1}");
     assert!(between_halves < 0.05 * to_single, "{dataset}: halves {between_halves:.2}, single class {to_single:.2}");
 }
 

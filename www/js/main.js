@@ -18,6 +18,8 @@ quality.canGoBack = (at) => bestKept?.step === at;
 /** The quality worker, started with the first export to judge; `run` tells its answers for older runs apart. */
 let judgeWorker = null;
 let run = 0;
+/** Bytes of the training worker's wasm memory, as it last said. */
+let wasmMemory = 0;
 
 let worker = null;
 let state = 'loading';
@@ -101,6 +103,7 @@ function handle(message) {
       break;
     }
     case FromWorker.STATS:
+      wasmMemory = message.memory;
       callMs = message.stats.ms_per_step * message.stats.steps;
       showStats(message.stats);
       break;
@@ -147,11 +150,12 @@ function judged(message) {
   if (message.run !== run) return; // about a run that has since been replaced
   if (message.type === FromJudge.UNAVAILABLE) return quality.unavailable(message.message);
   if (message.type !== FromJudge.QUALITY) return;
-  quality.add(message.step, message.quality, message.classifier);
-  // Keep the checkpoint of the best-judged state: the quality worker judges kept states.
-  const top = best(quality.history);
+  // Keep the checkpoint of the best-judged state (judged states are kept states), before the
+  // panel draws, so that its warning can offer to go back to it.
+  const earlier = quality.history.filter((entry) => entry.step < message.step);
+  const top = best([...earlier, { step: message.step, ...message.quality }]);
   if (top.step === message.step && lastGood?.step === message.step) bestKept = { step: message.step, bytes: lastGood.bytes };
-  quality.show();
+  quality.add(message.step, message.quality, message.classifier);
 }
 
 /** Back to the best-judged state after a collapse: the run resumes from its checkpoint. */
@@ -344,6 +348,9 @@ if (new URLSearchParams(location.search).has('debug')) {
     // Live hyperparameters past the form's own limits (Rust still checks its ranges): lr 1e30
     // makes a run diverge for real.
     setLive: (live) => worker.postMessage({ type: ToWorker.SET, ...live }),
+    // For pkg-scripts/bench: the training worker's wasm memory and the judgements so far.
+    wasmMemory: () => wasmMemory,
+    quality: () => quality.history,
   };
 }
 

@@ -18,8 +18,9 @@
 // Worker → page ({type, ...}):
 //   status  {state, message}     state: 'loading' | 'ready' | 'running' | 'paused' | 'done'.
 //   ready   {backend, reason, config, step, k}   a session exists (after create or a recovery).
-//   stats   {stats}              means over the last call: step, steps, loss_real, loss_fake,
-//                                loss_d, loss_g, k, m_global, lr, epoch, ms_per_step.
+//   stats   {stats, memory}      means over the last call: step, steps, loss_real, loss_fake,
+//                                loss_d, loss_g, k, m_global, lr, epoch, ms_per_step; memory: the
+//                                bytes of the worker's wasm memory (for the benchmarks).
 //   picture {kind, width, height, channels, pixels}   kind 'samples' | 'reconstructions'.
 //   checkpoint {bytes, step, reason}   a safetensors checkpoint: reason 'keep' (the last good
 //                                state, every KEEP_EVERY steps) or the purpose of a `save`.

@@ -121,7 +121,7 @@ async function draw() {
 async function advance(n) {
   const before = trainer.step_count;
   const stats = await trainer.step(Math.max(1, Math.min(n, target - before)));
-  post({ type: FromWorker.STATS, stats });
+  post({ type: FromWorker.STATS, stats, memory: (await wasmReady).memory.buffer.byteLength });
   chunk = Math.max(1, Math.min(64, Math.round(CALL_MS / Math.max(stats.ms_per_step, 0.1))));
   if (Math.floor(before / KEEP_EVERY) !== Math.floor(stats.step / KEEP_EVERY)) {
     await keep();
