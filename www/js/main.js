@@ -15,7 +15,7 @@ const quality = new QualityPanel($('quality'), new QualityCurve($('chart-quality
 /** The checkpoint of the best-judged state of this run, to go back to on a collapse. */
 let bestKept = null;
 quality.canGoBack = (at) => bestKept?.step === at;
-/** The quality worker, started with the first export to judge; `run` tells its answers for older runs apart. */
+/** The quality worker, started with the first checkpoint to judge; `run` tells its answers for older runs apart. */
 let judgeWorker = null;
 let run = 0;
 /** Bytes of the training worker's wasm memory, as it last said. */
@@ -113,6 +113,7 @@ function handle(message) {
       break;
     case FromWorker.CHECKPOINT:
       lastGood = { bytes: message.bytes, step: message.step };
+      if (message.reason === 'keep') judge(lastGood);
       if (message.reason === 'keep' && message.step > 0) autosave(message.bytes, message.step, settings.dataset());
       if (message.reason === 'download') download(message.bytes, `began-${settings.dataset()}-step${message.step}.safetensors`);
       if (message.reason === 'move' && moveTo) {
@@ -122,8 +123,7 @@ function handle(message) {
       }
       break;
     case FromWorker.WEIGHTS:
-      if (message.purpose === 'judge') judge(message);
-      else download(message.bytes, `began-${settings.dataset()}-generator-step${message.step}.safetensors`);
+      download(message.bytes, `began-${settings.dataset()}-generator-step${message.step}.safetensors`);
       break;
     case FromWorker.ERROR:
       if (message.fatal) crashed(message.message);
@@ -132,7 +132,7 @@ function handle(message) {
   }
 }
 
-/** Sends an export to the quality worker (started on first use). */
+/** Sends a kept checkpoint to the quality worker (started on first use); a copy, as the page keeps its own. */
 function judge({ bytes, step }) {
   if (!judgeWorker) {
     judgeWorker = new Worker(new URL('./quality-worker.js', import.meta.url), { type: 'module' });
@@ -143,7 +143,7 @@ function judge({ bytes, step }) {
       judgeWorker = null; // the next export starts a new one
     };
   }
-  judgeWorker.postMessage({ type: ToJudge.JUDGE, run, step, dataset: settings.dataset(), weights: bytes }, [bytes]);
+  judgeWorker.postMessage({ type: ToJudge.JUDGE, run, step, dataset: settings.dataset(), weights: bytes });
 }
 
 function judged(message) {

@@ -23,22 +23,22 @@
 //                                bytes of the worker's wasm memory (for the benchmarks).
 //   picture {kind, width, height, channels, pixels}   kind 'samples' | 'reconstructions'.
 //   checkpoint {bytes, step, reason}   a safetensors checkpoint: reason 'keep' (the last good
-//                                state, every KEEP_EVERY steps) or the purpose of a `save`.
-//   weights {bytes, step, purpose}  a safetensors export (generator and discriminator): purpose
-//                                'download' (asked for by `export`) or 'judge' (sent with every
-//                                kept state, every QUALITY_EVERY steps, for the quality worker).
+//                                state, at the start of a session and every KEEP_EVERY steps; the
+//                                page has the quality worker judge it) or the purpose of a `save`.
+//   weights {bytes, step}        the safetensors export asked for by `export`.
 //   error   {name, message, recovered}   name is the Rust error kind (InvalidConfig, BadData,
 //                                BadCheckpoint, Diverged, DeviceError, Busy) or the JS error's;
 //                                recovered says what the worker did about it, if anything.
 
 //
-// Page → quality worker (quality-worker.js, which judges exports with a classifier, on the CPU):
-//   judge   {run, step, dataset, weights}   judge this export; while one is being judged only the
+// Page → quality worker (quality-worker.js, which judges generators with a classifier, on the CPU):
+//   judge   {run, step, dataset, weights}   judge the generator of these checkpoint (or export)
+//                                bytes; while one is being judged only the
 //                                latest request waits, older ones are dropped.
 // Quality worker → page:
 //   quality {run, step, quality, classifier}   quality: {n, histogram, coverage, kl_uniform,
 //                                frechet} (as `began eval`); classifier: {dataset, test_accuracy}.
-//   quality-unavailable {run, step, message}   no judge for this dataset, or this export failed.
+//   quality-unavailable {run, step, message}   no judge for this dataset, or these bytes failed.
 
 export const ToWorker = Object.freeze({
   CREATE: 'create',

@@ -1,4 +1,4 @@
-// The quality worker: judges the trainer's exports with the dataset's classifier (a second wasm
+// The quality worker: judges the trainer's kept checkpoints with the dataset's classifier (a second wasm
 // instance, on the CPU), so judging never slows the training worker. The first request for a
 // dataset fetches its classifier and test split and computes the test features once.
 import init, { WebJudge } from '../pkg/began.js';

@@ -1,6 +1,7 @@
 // Sample quality while training: the classifier's verdicts on the samples (from the quality
 // worker) as figures, a class histogram, and a warning when the generator starts dropping classes
 // (mode collapse). The rules are plain functions, tested on their own (tests/quality-rules.test.mjs).
+import { QUALITY_EVERY } from './protocol.js';
 
 /** A class is covered when its share is at least a third of uniform (as quality.rs says). */
 export const COVERED_SHARE = 1 / 3 / 10;
@@ -52,7 +53,7 @@ export class QualityPanel {
     this.root.dataset.points = '0';
     this.curve.setData([]);
     for (const id of ['coverage', 'frechet', 'kl']) $(this.root, id).textContent = '–';
-    $(this.root, 'quality-note').textContent = 'Judged every 200 steps, from the first kept state on.';
+    $(this.root, 'quality-note').textContent = `Judged every ${QUALITY_EVERY} steps, from the first kept state on.`;
     this.drawHistogram(null);
     $(this.root, 'collapse-warning').hidden = true;
   }
@@ -68,7 +69,7 @@ export class QualityPanel {
     this.history.push({ step, ...quality });
     const percent = (classifier.test_accuracy * 100).toFixed(1);
     $(this.root, 'quality-note').textContent =
-      `${quality.n} samples judged every 200 steps by a small classifier (${percent}% on the ${classifier.dataset === 'fashion' ? 'Fashion-MNIST' : 'MNIST'} test split).`;
+      `${quality.n} samples judged every ${QUALITY_EVERY} steps by a small classifier (${percent}% on the ${classifier.dataset === 'fashion' ? 'Fashion-MNIST' : 'MNIST'} test split).`;
     this.show();
   }
 

@@ -83,9 +83,8 @@ async function create({ config, backend, dataset, checkpoint, weights }) {
   }
   trainer?.free();
   [trainer, data, chosen, lastGood] = [next, nextData, nextChosen, null];
+  await announce(); // first: the page starts a new run's display, then judges its first kept state
   await keep();
-  await announce();
-  await forJudging();
   await draw();
   status('ready', `Ready at step ${trainer.step_count}.`);
 }
@@ -93,12 +92,6 @@ async function create({ config, backend, dataset, checkpoint, weights }) {
 async function announce() {
   const k = await trainer.k();
   post({ type: FromWorker.READY, backend: chosen.backend, reason: chosen.reason, config: trainer.config(), step: trainer.step_count, k });
-}
-
-/** Sends the weights of the kept state to be judged (QUALITY_EVERY is KEEP_EVERY). */
-async function forJudging() {
-  const bytes = await trainer.export();
-  post({ type: FromWorker.WEIGHTS, bytes: bytes.buffer, step: trainer.step_count, purpose: 'judge' }, [bytes.buffer]);
 }
 
 /** Saves the current (finite) state as the last good one, here and in the page. */
@@ -123,10 +116,7 @@ async function advance(n) {
   const stats = await trainer.step(Math.max(1, Math.min(n, target - before)));
   post({ type: FromWorker.STATS, stats, memory: (await wasmReady).memory.buffer.byteLength });
   chunk = Math.max(1, Math.min(64, Math.round(CALL_MS / Math.max(stats.ms_per_step, 0.1))));
-  if (Math.floor(before / KEEP_EVERY) !== Math.floor(stats.step / KEEP_EVERY)) {
-    await keep();
-    await forJudging();
-  }
+  if (Math.floor(before / KEEP_EVERY) !== Math.floor(stats.step / KEEP_EVERY)) await keep();
   if (performance.now() - lastDraw >= DRAW_EVERY_MS || !running) await draw();
 }
 
@@ -235,7 +225,7 @@ self.onmessage = ({ data: message }) => {
     case ToWorker.EXPORT:
       exclusive(async () => {
         const bytes = await trainer.export();
-        post({ type: FromWorker.WEIGHTS, bytes: bytes.buffer, step: trainer.step_count, purpose: 'download' }, [bytes.buffer]);
+        post({ type: FromWorker.WEIGHTS, bytes: bytes.buffer, step: trainer.step_count }, [bytes.buffer]);
       }).catch(report);
       break;
     case ToWorker.LOSE_DEVICE:

@@ -12,7 +12,7 @@ use burn::prelude::*;
 const CHUNK: usize = 250;
 
 pub struct Judge {
-    pub classifier: Classifier,
+    classifier: Classifier,
     /// The feature distribution of the real images, the reference of the Fréchet distance.
     real: FeatureStats,
     /// `[1, rows, cols]` of one real image: the only shape the classifier takes.
@@ -29,12 +29,12 @@ impl Judge {
         images.expect_size("test split", 28, 28)?; // LeNet's layers are sized for 28×28
         let shape = [1, images.rows, images.cols];
         let mut features = Vec::new();
-        let all: Vec<usize> = (0..images.len()).collect();
-        for chunk in all.chunks(CHUNK) {
-            let x = to_tensor(images, chunk, device).reshape([chunk.len(), 1, images.rows, images.cols]); // [chunk, 1, 28, 28]
+        for start in (0..images.len()).step_by(CHUNK) {
+            let chunk: Vec<usize> = (start..(start + CHUNK).min(images.len())).collect();
+            let x = to_tensor(images, &chunk, device).reshape([chunk.len(), 1, images.rows, images.cols]); // [chunk, 1, 28, 28]
             features.extend(classifier.see(x).await?.features);
         }
-        let real = FeatureStats::fit(&features, features.len() / all.len());
+        let real = FeatureStats::fit(&features, features.len() / images.len());
         Ok(Self { classifier, real, shape, device: device.clone() })
     }
 
