@@ -7,7 +7,7 @@ import os from 'node:os';
 const root = resolve(import.meta.dirname, '..');
 const read = (name) => JSON.parse(readFileSync(resolve(root, 'target/bench', name), 'utf8'));
 const [native, browser] = [read('native.json'), read('browser.json')];
-const nativeRuns = ['default', 'recipe'].map((config) => read(`native-run-${config}.json`));
+const nativeRuns = ['default', 'paper'].map((config) => read(`native-run-${config}.json`));
 const nativeRun = { runs: nativeRuns.map((r) => r.run), threads: nativeRuns[0].threads, peak_memory_mib: Math.max(...nativeRuns.map((r) => r.peak_memory_mib)) };
 const machine = `${native.machine}; ${os.type()} ${os.release()}; no GPU`;
 const report = { measured_on: new Date().toISOString().slice(0, 10), machine, native, native_run: nativeRun, browser };
@@ -68,9 +68,7 @@ ${table(['run', 'steps', 'ms/step', 'memory after 200 steps', `after ${n(nativeR
 Peak resident memory natively: ${n(native.peak_memory_mib, 1)} MiB (the speed runs, with wgpu) and ${n(nativeRun.peak_memory_mib, 1)} MiB (a long run, with the classifier and the test split).
 The page's main-thread JS heap after ${n(long.steps)} steps: ${n(long.memory[`after_${long.steps}_steps`].main_thread_js_heap_mib, 1)} MiB.
 
-None reached 9 of 10 within 2,000 steps here. The recipe's run drew blank samples throughout,
-though \`began train\` with the same config made the shipped MNIST model, which first covered 9
-of 10 at step 1,000 (www/models/README.md says more; not yet explained).
+One seed each: docs/recipes.md compares recipes over several.
 
 Coverage as the runs went (step: classes):
 ${nativeRun.runs.map((r) => `- native, ${r.config}: ${judged(r.judged_every_100_steps)}`).join('\n')}

@@ -5,14 +5,17 @@
 //!   (`generator.decoder.from_embedding.weight` is `[Nz, n·s0·s0]`, convs are `[out, in, 3, 3]`);
 //! - `adam_d.m.<path>`, `adam_d.v.<path>`, `adam_g.…`: Adam's moments for D and G, flattened;
 //! - `k`: k_t, `[1]`; `window_sum`: M_global summed over the current decay window, `[1]`;
+//! - `generator_ema.<path>`: the moving average of G's weights, when `ema_decay` > 0;
 //!
 //! and in the header's metadata: `format` = `began-checkpoint`, `version`, `config` (the
 //! [`TrainConfig`] as JSON), `state` (step, learning rate, Adam step counts, plateau) and `crc32`
 //! of all tensor bytes in name order, so a corrupted file is refused, not half-loaded.
-//! An export (`format` = `began-weights`) holds only the weights and the model config.
+//! An export (`format` = `began-weights`) holds only the weights and the model config; its
+//! generator is the one samples are drawn from (the moving average, if the run keeps one).
 
 use crate::adam::{Adam, Moments};
 use crate::config::{ModelConfig, TrainConfig};
+use crate::ema::Ema;
 use crate::error::{Error, Result};
 use crate::model::{Discriminator, Generator};
 use crate::named::{HostTensor, load_module, read, read_module};
@@ -39,6 +42,9 @@ pub async fn to_bytes(trainer: &Trainer) -> Result<Vec<u8>> {
     let mut tensors = BTreeMap::new();
     read_module(&trainer.discriminator, "discriminator", &mut tensors).await?;
     read_module(&trainer.generator, "generator", &mut tensors).await?;
+    if let Some(ema) = &trainer.ema {
+        read_module(&ema.generator, "generator_ema", &mut tensors).await?;
+    }
     for (prefix, adam) in [("adam_d", &trainer.adam_d), ("adam_g", &trainer.adam_g)] {
         for (path, Moments { m, v }) in &adam.moments {
             tensors.insert(format!("{prefix}.m.{path}"), read(m.clone()).await?);
@@ -73,6 +79,12 @@ pub fn from_bytes(bytes: &[u8], file: &str, device: &Device) -> Result<Trainer> 
     let (discriminator, generator) = load_networks(&config.model, &tensors, &device).map_err(bad)?;
     let mut trainer = Trainer::assemble(config, device.clone(), discriminator, generator);
     let inner = device.inner();
+    // A checkpoint from before the average existed starts it at G's weights (as assemble did).
+    let ema_decay = trainer.config.ema_decay;
+    if ema_decay > 0.0 && tensors.keys().any(|name| name.starts_with("generator_ema.")) {
+        let averaged = load_module(trainer.config.model.init_generator(0, &inner), "generator_ema", &tensors, &inner).map_err(bad)?;
+        trainer.ema = Some(Ema::restored(ema_decay, averaged));
+    }
     let names: Vec<String> = tensors.keys().cloned().collect();
     let mut take = |name: &str| -> Result<Tensor<1>> {
         let t = tensors.remove(name).ok_or_else(|| bad(format!("missing tensor {name}")))?;
@@ -104,7 +116,10 @@ fn restore_adam(adam: &mut Adam, prefix: &str, steps: u64, take: &mut impl FnMut
 pub async fn export(trainer: &Trainer) -> Result<Vec<u8>> {
     let mut tensors = BTreeMap::new();
     read_module(&trainer.discriminator, "discriminator", &mut tensors).await?;
-    read_module(&trainer.generator, "generator", &mut tensors).await?;
+    match &trainer.ema {
+        Some(ema) => read_module(&ema.generator, "generator", &mut tensors).await?,
+        None => read_module(&trainer.generator, "generator", &mut tensors).await?,
+    }
     let mut metadata = HashMap::from([("config".to_string(), to_json(&trainer.config.model))]);
     serialize(WEIGHTS_FORMAT, &tensors, &mut metadata)
 }
@@ -117,13 +132,12 @@ pub fn from_weights(bytes: &[u8], file: &str, config: TrainConfig, device: &Devi
     let config = TrainConfig { model: weights.model.clone(), ..config };
     config.validate()?;
     let device = device.clone().autodiff();
-    device.seed(config.seed);
     let (discriminator, generator) = (weights.discriminator(&device)?, weights.generator(&device)?);
     Ok(Trainer::assemble(config, device, discriminator, generator))
 }
 
 fn load_networks(model: &ModelConfig, tensors: &BTreeMap<String, HostTensor>, device: &Device) -> Result<(Discriminator, Generator), String> {
-    let discriminator = load_module(model.init_discriminator(device), "discriminator", tensors, device)?;
-    let generator = load_module(model.init_generator(device), "generator", tensors, device)?;
+    let discriminator = load_module(model.init_discriminator(0, device), "discriminator", tensors, device)?;
+    let generator = load_module(model.init_generator(0, device), "generator", tensors, device)?;
     Ok((discriminator, generator))
 }

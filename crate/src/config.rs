@@ -32,6 +32,11 @@ pub struct ModelConfig {
     /// Feed the upsampled first decoder map into every later scale (the paper's later version).
     #[config(default = false)]
     pub skip_connections: bool,
+    /// Scale s of the initial weights, U(±s/√fan_in). 1 is burn's and PyTorch's default, under
+    /// which each layer shrinks its input's variance by 3 and a deep D first outputs a constant
+    /// image; √3 keeps the variance (LeCun / Kaiming with gain 1). Biases keep U(±1/√fan_in).
+    #[config(default = 1.0)]
+    pub init_scale: f64,
     /// Squash G's output with tanh into the images' range [-1, 1]. The paper's G is unbounded;
     /// on MNIST an unbounded G drifted to saturated blobs here.
     #[config(default = true)]
@@ -59,9 +64,13 @@ impl ModelConfig {
         check((1..=256).contains(&self.filters), "filters", "in 1..=256", self.filters)?;
         check((1..=1024).contains(&self.hidden), "hidden", "in 1..=1024", self.hidden)?;
         check((1..=1024).contains(&self.latent), "latent", "in 1..=1024", self.latent)?;
-        check((1..=4).contains(&self.repeat), "repeat", "in 1..=4", self.repeat)
+        check((1..=4).contains(&self.repeat), "repeat", "in 1..=4", self.repeat)?;
+        check(self.init_scale > 0.0 && self.init_scale <= 10.0, "init-scale", "in (0, 10]", self.init_scale)
     }
 }
+
+/// The largest mode-seeking weight: beyond it the term outweighs L_G (~0.1) by far.
+pub const MODE_SEEKING_MAX: f64 = 1.0;
 
 /// Learning-rate decay when M_global stops improving.
 #[derive(Config, Debug, PartialEq)]
@@ -103,6 +112,15 @@ pub struct TrainConfig {
     /// al. 2017).
     #[config(default = 1.0)]
     pub g_lr_scale: f64,
+    /// Weight w of the mode-seeking term added to L_G (Mao et al. 2019, "Mode Seeking GANs",
+    /// CVPR; [`crate::equations::mode_seeking`]): G pays for drawing alike images from distant z.
+    /// 0 is the paper's BEGAN. Needs a batch of at least 2.
+    #[config(default = 0.0)]
+    pub mode_seeking: f64,
+    /// Decay β of a moving average of G's weights (Karras et al. 2018; [`crate::ema`]) that
+    /// every sample and export is drawn from; training is unchanged. 0 draws from G as trained.
+    #[config(default = 0.0)]
+    pub ema_decay: f64,
     /// Adam β1 (0.5 as in the reference code).
     #[config(default = 0.5)]
     pub beta1: f64,
@@ -131,6 +149,9 @@ impl TrainConfig {
         check(self.lambda_k >= 0.0 && self.lambda_k.is_finite(), "lambda-k", "a finite number ≥ 0", self.lambda_k)?;
         check(self.lr > 0.0 && self.lr.is_finite(), "lr", "a finite number > 0", self.lr)?;
         check(self.g_lr_scale > 0.0 && self.g_lr_scale <= 10.0, "g-lr-scale", "in (0, 10]", self.g_lr_scale)?;
+        check((0.0..=MODE_SEEKING_MAX).contains(&self.mode_seeking), "mode-seeking", "in [0, 1]", self.mode_seeking)?;
+        check(self.mode_seeking == 0.0 || self.batch_size >= 2, "batch-size", "at least 2 with mode seeking", self.batch_size)?;
+        check((0.0..1.0).contains(&self.ema_decay), "ema-decay", "in [0, 1)", self.ema_decay)?;
         check((0.0..1.0).contains(&self.beta1), "beta1", "in [0, 1)", self.beta1)?;
         check((0.0..1.0).contains(&self.beta2), "beta2", "in [0, 1)", self.beta2)?;
         let decay = &self.lr_decay;
@@ -149,6 +170,21 @@ impl TrainConfig {
         let config: TrainConfig = serde_json::from_value(merged).map_err(|e| Error::ConfigFormat(e.to_string()))?;
         config.validate()?;
         Ok(config)
+    }
+}
+
+impl TrainConfig {
+    /// The config saved in a file: as [`TrainConfig::from_partial`], except that a field added
+    /// after the file was written reads as the value that trains as the file's run did (the
+    /// paper's behaviour), not as today's default, so an older run resumes unchanged.
+    pub fn from_saved(mut saved: serde_json::Value) -> Result<Self> {
+        let before = [("mode_seeking", 0.0), ("ema_decay", 0.0), ("g_lr_scale", 1.0), ("input_noise", 0.0)];
+        if let serde_json::Value::Object(fields) = &mut saved {
+            for (field, value) in before {
+                fields.entry(field).or_insert(value.into());
+            }
+        }
+        Self::from_partial(saved)
     }
 }
 
@@ -200,6 +236,16 @@ mod tests {
         assert!(error(serde_json::json!({"model": {"filter": 1}})).contains("unknown field `model.filter`"));
         assert!(error(serde_json::json!({"gamma": "high"})).starts_with("config:"));
         assert!(error(serde_json::json!({"gamma": 2.0})).starts_with("gamma must be in (0, 1]"));
+    }
+
+    #[test]
+    fn a_saved_config_without_a_later_field_trains_as_it_did() {
+        let mut saved = serde_json::to_value(TrainConfig::new().with_mode_seeking(0.3)).unwrap();
+        assert_eq!(TrainConfig::from_saved(saved.clone()).unwrap().mode_seeking, 0.3);
+        saved.as_object_mut().unwrap().remove("mode_seeking");
+        saved.as_object_mut().unwrap().remove("ema_decay");
+        let config = TrainConfig::from_saved(saved).unwrap();
+        assert_eq!((config.mode_seeking, config.ema_decay), (0.0, 0.0));
     }
 
     #[test]

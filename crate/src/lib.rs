@@ -20,6 +20,8 @@ pub mod adam;
 #[cfg(feature = "trainer")]
 pub mod checkpoint;
 #[cfg(feature = "trainer")]
+pub mod ema;
+#[cfg(feature = "trainer")]
 pub mod session;
 #[cfg(feature = "trainer")]
 pub mod trainer;

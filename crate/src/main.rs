@@ -27,6 +27,7 @@ fn main() -> ExitCode {
         Command::Export(args) => cli::sample::export(args),
         Command::Classifier(cli::args::ClassifierCommand::Train(args)) => cli::eval::train_classifier(args),
         Command::Eval(args) => cli::eval::run(args),
+        Command::Sweep(args) => cli::sweep::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -36,6 +36,13 @@ fn first_line(text: &str) -> String {
     text.lines().map(str::trim).find(|line| !line.is_empty()).unwrap_or("unknown error").to_string()
 }
 
+/// Every float parameter of `module`, flattened and without autodiff, by `prefix.path.to.param`.
+pub fn params<M: Module>(module: &M, prefix: &str) -> BTreeMap<String, Tensor<1>> {
+    let mut collector = Collector { path: vec![prefix.to_string()], tensors: Vec::new() };
+    module.visit(&mut collector);
+    collector.tensors.into_iter().map(|(name, _, tensor)| (name, tensor)).collect()
+}
+
 /// Every float parameter of `module`, named `prefix.path.to.param`.
 pub async fn read_module<M: Module>(module: &M, prefix: &str, out: &mut BTreeMap<String, HostTensor>) -> Result<()> {
     let mut collector = Collector { path: vec![prefix.to_string()], tensors: Vec::new() };

@@ -111,9 +111,10 @@ impl Session {
         Ok(grid(&read(Tensor::cat(rows, 0)).await?, self.shown.dims()[0]))
     }
 
-    /// Live changes to γ, λ_k and the learning rate, validated like the config.
-    pub fn set_hyperparameters(&mut self, gamma: f64, lambda_k: f64, lr: f64) -> Result<()> {
-        self.trainer.set_hyperparameters(gamma, lambda_k, lr)
+    /// Live changes to γ, λ_k, the learning rate and the mode-seeking weight, validated like the
+    /// config.
+    pub fn set_hyperparameters(&mut self, gamma: f64, lambda_k: f64, lr: f64, mode_seeking: f64) -> Result<()> {
+        self.trainer.set_hyperparameters(gamma, lambda_k, lr, mode_seeking)
     }
 
     /// A checkpoint of the whole run, but only of a finite state.

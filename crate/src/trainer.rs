@@ -5,8 +5,9 @@
 //! 1-element read per learning-rate window. Both are async, so the same code runs on WebGPU.
 
 use crate::adam::Adam;
+use crate::ema::Ema;
 use crate::config::TrainConfig;
-use crate::equations::{discriminator_loss, generator_loss, m_global, reconstruction_loss, update_k};
+use crate::equations::{discriminator_loss, generator_loss, m_global, mode_seeking, reconstruction_loss, update_k};
 use crate::error::{Error, Result};
 use crate::model::{Discriminator, Generator};
 use crate::named::read;
@@ -51,6 +52,8 @@ pub struct Trainer {
     pub generator: Generator,
     pub adam_d: Adam,
     pub adam_g: Adam,
+    /// The moving average of G's weights that samples are drawn from, if `ema_decay` > 0.
+    pub ema: Option<Ema>,
     /// k_t, shape [1], without autodiff.
     pub k: Tensor<1>,
     /// Steps done.
@@ -70,16 +73,17 @@ impl Trainer {
     pub fn new(config: TrainConfig, device: &Device) -> Result<Self> {
         config.validate()?;
         let device = device.clone().autodiff();
-        device.seed(config.seed);
-        let discriminator = config.model.init_discriminator(&device);
-        let generator = config.model.init_generator(&device);
+        let discriminator = config.model.init_discriminator(config.seed, &device);
+        let generator = config.model.init_generator(config.seed, &device);
         Ok(Self::assemble(config, device, discriminator, generator))
     }
 
     /// A trainer at step 0 around existing networks (a checkpoint fills in the rest).
     pub(crate) fn assemble(config: TrainConfig, device: Device, discriminator: Discriminator, generator: Generator) -> Self {
         let inner = device.clone().inner();
+        let ema = (config.ema_decay > 0.0).then(|| Ema::new(config.ema_decay, &generator, config.model.init_generator(0, &inner)));
         Self {
+            ema,
             adam_d: Adam::new(config.beta1, config.beta2),
             adam_g: Adam::new(config.beta1, config.beta2),
             lr: config.lr,
@@ -122,12 +126,19 @@ impl Trainer {
         let grads = GradientsParams::from_grads(loss_d.backward(), &self.discriminator);
         self.discriminator = self.adam_d.step(self.lr, self.discriminator.clone(), grads);
 
-        // Generator: L_G = L(G(z_G)), through the updated D.
-        let fake = noisy(self.generator.forward(z_g));
+        // Generator: L_G = L(G(z_G)), through the updated D, plus w · the mode-seeking term.
+        let generated = self.generator.forward(z_g.clone()); // [batch, channels, size, size]
+        let fake = noisy(generated.clone());
         let loss_fake = reconstruction_loss(fake.clone(), self.discriminator.forward(fake));
-        let loss_g = generator_loss(loss_fake.clone());
+        let mut loss_g = generator_loss(loss_fake.clone());
+        if config.mode_seeking > 0.0 {
+            loss_g = loss_g + mode_seeking(z_g, generated).mul_scalar(config.mode_seeking);
+        }
         let grads = GradientsParams::from_grads(loss_g.backward(), &self.generator);
         self.generator = self.adam_g.step(self.lr * self.config.g_lr_scale, self.generator.clone(), grads);
+        if let Some(ema) = &mut self.ema {
+            ema.update(&self.generator, self.step + 1);
+        }
 
         // Equilibrium: k_{t+1} and M_global from this step's losses.
         let (loss_real, loss_fake) = (loss_real.inner(), loss_fake.inner());
@@ -199,9 +210,10 @@ impl Trainer {
         names.into_iter().zip(values).try_for_each(|(what, value)| check_finite(self.step, what, value))
     }
 
-    /// Live changes to the controller and the optimiser (checked like the config).
-    pub fn set_hyperparameters(&mut self, gamma: f64, lambda_k: f64, lr: f64) -> Result<()> {
-        let candidate = self.config.clone().with_gamma(gamma).with_lambda_k(lambda_k).with_lr(lr);
+    /// Live changes to the controller, the optimiser and G's mode-seeking weight (checked like
+    /// the config).
+    pub fn set_hyperparameters(&mut self, gamma: f64, lambda_k: f64, lr: f64, mode_seeking: f64) -> Result<()> {
+        let candidate = self.config.clone().with_gamma(gamma).with_lambda_k(lambda_k).with_lr(lr).with_mode_seeking(mode_seeking);
         candidate.validate()?;
         self.config = candidate;
         self.lr = lr;
@@ -214,8 +226,17 @@ impl Trainer {
         uniform(&mut rng_for(self.config.seed, "fixed-z", 0), n, self.config.model.latent, &self.device.clone().inner())
     }
 
-    /// G(z) for the given z `[n, Nz]`, without building a graph: `[n, channels, size, size]`.
+    /// Samples for the given z `[n, Nz]` from the moving average of G if there is one, else from G, without building a graph:
+    /// `[n, channels, size, size]`.
     pub fn generate(&self, z: Tensor<2>) -> Tensor<4> {
+        match &self.ema {
+            Some(ema) => ema.generator.forward(z.to_device(&self.device.clone().inner())),
+            None => self.generate_trained(z),
+        }
+    }
+
+    /// G(z) from G as trained, whether or not samples come from an average.
+    pub fn generate_trained(&self, z: Tensor<2>) -> Tensor<4> {
         self.generator.forward(z.to_device(&self.device)).detach().inner()
     }
 

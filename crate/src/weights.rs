@@ -43,11 +43,11 @@ impl Weights {
     }
 
     pub fn generator(&self, device: &Device) -> Result<Generator> {
-        load_module(self.model.init_generator(device), "generator", &self.tensors, device).map_err(|e| self.bad(e))
+        load_module(self.model.init_generator(0, device), "generator", &self.tensors, device).map_err(|e| self.bad(e))
     }
 
     pub fn discriminator(&self, device: &Device) -> Result<Discriminator> {
-        load_module(self.model.init_discriminator(device), "discriminator", &self.tensors, device).map_err(|e| self.bad(e))
+        load_module(self.model.init_discriminator(0, device), "discriminator", &self.tensors, device).map_err(|e| self.bad(e))
     }
 
     fn bad(&self, reason: String) -> Error {
@@ -67,11 +67,11 @@ pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("configs serialise")
 }
 
-/// A file's TrainConfig over today's defaults: a field added since the file was written takes
-/// its default (one that leaves training as it was), so older checkpoints keep loading.
+/// A file's TrainConfig ([`TrainConfig::from_saved`]), so older checkpoints keep loading and
+/// resume as they trained.
 pub(crate) fn train_config(metadata: &HashMap<String, String>) -> Result<TrainConfig, String> {
     let json: serde_json::Value = from_json(metadata, "config")?;
-    TrainConfig::from_partial(json).map_err(|e| format!("its config is invalid: {e}"))
+    TrainConfig::from_saved(json).map_err(|e| format!("its config is invalid: {e}"))
 }
 
 pub(crate) fn from_json<T: for<'a> Deserialize<'a>>(metadata: &HashMap<String, String>, key: &str) -> Result<T, String> {

@@ -134,3 +134,29 @@ fn a_checkpoint_written_before_a_config_field_existed_still_loads_with_its_defau
     assert_eq!(restored.config.g_lr_scale, 1.0);
     assert_eq!(restored.config.model, config().model);
 }
+
+#[test]
+fn the_moving_average_of_g_is_kept_resumed_and_exported() {
+    let config = config().with_ema_decay(0.9).with_mode_seeking(0.1);
+    let mut batches = Batches::new(common::mnist(256), 16, 11).unwrap();
+    let mut trainer = Trainer::new(config.clone(), &Device::flex()).unwrap();
+    steps(&mut trainer, &mut batches, 6);
+    let z = trainer.fixed_z(4);
+    let sample = |t: &Trainer| block_on(read(t.generate(z.clone()))).unwrap().values;
+    let trained = block_on(read(trainer.generate_trained(z.clone()))).unwrap().values;
+    assert_ne!(sample(&trainer), trained, "samples come from the average, not from G as trained");
+
+    // A checkpoint restores the average itself, so a resumed run draws the same samples.
+    let bytes = block_on(to_bytes(&trainer)).unwrap();
+    let resumed = from_bytes(&bytes, "test", &Device::flex()).unwrap();
+    assert_eq!(sample(&resumed), sample(&trainer));
+    // The export's generator is the average: what the widget draws is what the page showed.
+    let (_, exported) = load_generator(&block_on(export(&trainer)).unwrap(), "export", &Device::flex()).unwrap();
+    assert_eq!(block_on(read(exported.forward(z.clone()))).unwrap().values, sample(&trainer));
+
+    // A checkpoint from a run without the average resumes with it starting at G's weights.
+    let plain = Trainer::new(config.clone().with_ema_decay(0.0), &Device::flex()).unwrap();
+    let without = block_on(to_bytes(&plain)).unwrap();
+    let loaded = from_bytes(&without, "old", &Device::flex()).unwrap();
+    assert!(loaded.ema.is_none(), "its config has no average");
+}

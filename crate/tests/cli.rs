@@ -18,7 +18,7 @@ fn stderr(output: &Output) -> String {
 fn invalid_arguments_give_one_line_naming_the_flag_and_exit_2() {
     let data = common::data_dir();
     let data = data.to_str().unwrap();
-    let cases: [(&[&str], &str, &str); 8] = [
+    let cases: [(&[&str], &str, &str); 10] = [
         (&["--gamma", "1.5"], "--gamma", "(0, 1]"),
         (&["--gamma", "0"], "--gamma", "(0, 1]"),
         (&["--lambda-k", "-0.1"], "--lambda-k", "≥ 0"),
@@ -26,6 +26,8 @@ fn invalid_arguments_give_one_line_naming_the_flag_and_exit_2() {
         (&["--lr", "NaN"], "--lr", "> 0"),
         (&["--batch-size", "0"], "--batch-size", "1..=1024"),
         (&["--steps", "0"], "--steps", "> 0"),
+        (&["--mode-seeking", "2"], "--mode-seeking", "[0, 1]"),
+        (&["--ema-decay", "1"], "--ema-decay", "[0, 1)"),
         (&["--data-dir", "/no/such/dir"], "--data-dir", "fetch-data"),
     ];
     for (extra, flag, allowed) in cases {
@@ -107,4 +109,57 @@ fn tempdir(name: &str) -> std::path::PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+#[test]
+fn a_sweep_runs_its_grid_once_and_writes_its_tables_into_the_report() {
+    let dir = tempdir("sweep");
+    let grid = dir.join("tiny.json");
+    let base = r#"{"model": {"filters": 4, "hidden": 8, "latent": 8}, "ema_decay": 0.9}"#;
+    let configs = r#"[{"name": "plain", "config": {}}, {"name": "ms", "config": {"mode_seeking": 0.1}}]"#;
+    let text = format!(r#"{{"dataset": "mnist", "steps": 4, "judge_every": 2, "seeds": [1, 2], "base": {base}, "configs": {configs}}}"#);
+    std::fs::write(&grid, text).unwrap();
+    let report = dir.join("recipes.md");
+    std::fs::write(&report, "# By hand\n\n<!-- sweep:tiny -->\nold table\n<!-- /sweep:tiny -->\n\nAfter.\n").unwrap();
+    let models = common::data_dir().join("../models");
+    let data = common::data_dir();
+    let sweep = || {
+        let (grid, out, report) = (grid.to_str().unwrap(), dir.join("runs"), report.to_str().unwrap());
+        let args = ["sweep", "--grid", grid, "--out", out.to_str().unwrap(), "--jobs", "2", "--report", report];
+        let output = began(&[&args[..], &["--data-dir", data.to_str().unwrap(), "--models", models.to_str().unwrap()]].concat());
+        assert!(output.status.success(), "{}", stderr(&output));
+        stderr(&output)
+    };
+    assert!(sweep().contains("4 runs, 4 to do"));
+    let text = std::fs::read_to_string(&report).unwrap();
+    assert!(text.starts_with("# By hand\n") && text.ends_with("\nAfter.\n") && !text.contains("old table"), "{text}");
+    // A row per run and per seed, judged at steps 2 and 4; the average's runs also as trained.
+    for row in ["| plain | 1 |", "| plain | 2 |", "| ms | 1 |", "| ms | 2 |", "| ms, G as trained | 2 |"] {
+        assert!(text.contains(row), "no row {row} in\n{text}");
+    }
+    let results: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("sweep-tiny.json")).unwrap()).unwrap();
+    let runs = results["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 4);
+    assert!(runs.iter().all(|r| r["judged"].as_array().unwrap().len() == 2 && r["failed"].is_null()), "{results}");
+    assert_eq!(std::fs::read_to_string(dir.join("runs/ms/seed-2/sweep-config.json")).unwrap().contains("\"mode_seeking\": 0.1"), true);
+    // Finished runs are not run again.
+    assert!(sweep().contains("4 runs, 0 to do"));
+}
+
+#[test]
+fn a_config_file_sets_a_run_and_flags_override_it() {
+    let dir = tempdir("config");
+    std::fs::write(dir.join("partial.json"), r#"{"mode_seeking": 0.2, "gamma": 0.8, "model": {"filters": 4, "hidden": 8, "latent": 8}}"#).unwrap();
+    let data = common::data_dir();
+    let out = dir.join("run");
+    let partial = dir.join("partial.json");
+    let args = ["train", "--dataset", "mnist", "--steps", "2", "--gamma", "0.9", "--config", partial.to_str().unwrap()];
+    let output = began(&[&args[..], &["--data-dir", data.to_str().unwrap(), "--out", out.to_str().unwrap()]].concat());
+    assert!(output.status.success(), "{}", stderr(&output));
+    let config: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("config.json")).unwrap()).unwrap();
+    assert_eq!((config["mode_seeking"].as_f64(), config["gamma"].as_f64(), config["model"]["filters"].as_u64()), (Some(0.2), Some(0.9), Some(4)));
+    std::fs::write(&partial, r#"{"mode_seekin": 0.2}"#).unwrap();
+    let output = began(&[&args[..], &["--data-dir", data.to_str().unwrap(), "--out", out.to_str().unwrap()]].concat());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("unknown field `mode_seekin`"), "{}", stderr(&output));
 }

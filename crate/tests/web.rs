@@ -91,8 +91,10 @@ async fn an_out_of_range_hyperparameter_is_refused_and_the_run_kept() {
     let (images, labels) = dataset();
     let trainer = WebTrainer::create(small_config(), "cpu".into(), images, labels).await.map_err(message).unwrap();
     JsFuture::from(trainer.step(1)).await.map_err(message).unwrap();
-    let error = trainer.set_hyperparameters(1.5, 0.001, 1e-4).err().expect("γ = 1.5 should be refused");
+    let error = trainer.set_hyperparameters(1.5, 0.001, 1e-4, 0.0).err().expect("γ = 1.5 should be refused");
     assert!(message(error).starts_with("InvalidConfig: gamma must be in (0, 1]"));
+    let error = trainer.set_hyperparameters(1.0, 0.001, 1e-4, 2.0).err().expect("a mode-seeking weight of 2 should be refused");
+    assert!(message(error).starts_with("InvalidConfig: mode-seeking must be in [0, 1]"));
     let stats = JsFuture::from(trainer.step(1)).await.map_err(message).unwrap();
     assert_eq!(number(&stats, "step"), 2.0);
     let bad_config = js_sys::JSON::parse(r#"{"gamma": 0}"#).unwrap();

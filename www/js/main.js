@@ -347,7 +347,7 @@ if (new URLSearchParams(location.search).has('debug')) {
     loseDevice: () => worker.postMessage({ type: ToWorker.LOSE_DEVICE }),
     // Live hyperparameters past the form's own limits (Rust still checks its ranges): lr 1e30
     // makes a run diverge for real.
-    setLive: (live) => worker.postMessage({ type: ToWorker.SET, ...live }),
+    setLive: (live) => worker.postMessage({ type: ToWorker.SET, ...settings.live(), ...live }),
     // For pkg-scripts/bench: the training worker's wasm memory and the judgements so far.
     wasmMemory: () => wasmMemory,
     quality: () => quality.history,

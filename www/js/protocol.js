@@ -9,7 +9,8 @@
 //   play    {target}         run until `target` steps in all, or until pause.
 //   pause   {}               stop after the call in flight.
 //   step    {}               one step while paused.
-//   set     {gamma, lambda_k, lr}   live hyperparameters; refused values leave the run as it was.
+//   set     {gamma, lambda_k, lr, mode_seeking}   live hyperparameters; refused values leave the
+//           run as it was.
 //   save    {purpose}        reply with a `checkpoint` whose reason is `purpose` (e.g. 'download').
 //   export  {}               reply with `weights`: the generator and discriminator alone.
 //   lose-device {}           destroys the WebGPU device, as a driver reset would, to exercise the

@@ -6,6 +6,7 @@ export const FIELDS = {
   gamma: { value: 1.0, check: (x) => (x > 0 && x <= 1 ? null : 'γ must be in (0, 1].') },
   'lambda-k': { value: 0.001, check: (x) => (x >= 0 && x <= 1 ? null : 'λk must be in [0, 1].') },
   lr: { value: 0.0005, check: (x) => (x > 0 && x <= 0.01 ? null : 'The learning rate must be in (0, 0.01].') },
+  'mode-seeking': { value: 0, check: (x) => (x >= 0 && x <= 1 ? null : 'The mode-seeking weight must be in [0, 1].') },
   'batch-size': { value: 16, check: integer(1, 256, 'The batch size') },
   hidden: { value: 32, check: integer(1, 256, 'Nh') },
   filters: { value: 8, check: integer(1, 64, 'The number of filters') },
@@ -68,7 +69,7 @@ export class Settings {
   }
 
   live() {
-    return { gamma: this.read('gamma'), lambda_k: this.read('lambda-k'), lr: this.read('lr') };
+    return { gamma: this.read('gamma'), lambda_k: this.read('lambda-k'), lr: this.read('lr'), mode_seeking: this.read('mode-seeking') };
   }
 
   dataset() {
@@ -86,6 +87,7 @@ export class Settings {
       gamma: this.read('gamma'),
       lambda_k: this.read('lambda-k'),
       lr: this.read('lr'),
+      mode_seeking: this.read('mode-seeking'),
       batch_size: this.read('batch-size'),
       seed: this.read('seed'),
       model: { hidden, latent: hidden, filters: this.read('filters') },
@@ -94,7 +96,7 @@ export class Settings {
 
   /** Puts a run's own values (after a resume or a recovery) back into the form. */
   show(config) {
-    const values = { gamma: config.gamma, 'lambda-k': config.lambda_k, lr: config.lr, 'batch-size': config.batch_size, hidden: config.model.hidden, filters: config.model.filters, seed: config.seed };
+    const values = { gamma: config.gamma, 'lambda-k': config.lambda_k, lr: config.lr, 'mode-seeking': config.mode_seeking ?? 0, 'batch-size': config.batch_size, hidden: config.model.hidden, filters: config.model.filters, seed: config.seed };
     for (const [id, value] of Object.entries(values)) {
       this.input(id).value = String(value);
       this.read(id);

@@ -214,7 +214,7 @@ self.onmessage = ({ data: message }) => {
       }).catch((error) => exclusive(() => recover(error)));
       break;
     case ToWorker.SET:
-      exclusive(() => trainer?.set_hyperparameters(message.gamma, message.lambda_k, message.lr)).catch(report);
+      exclusive(() => trainer?.set_hyperparameters(message.gamma, message.lambda_k, message.lr, message.mode_seeking)).catch(report);
       break;
     case ToWorker.SAVE:
       exclusive(async () => {

@@ -24,6 +24,35 @@ pub enum Command {
     /// Judge a generator's samples with a classifier and print JSON: class histogram, mode
     /// coverage, KL divergence to uniform, Fréchet distance to the test split.
     Eval(EvalArgs),
+    /// Train a grid of configs × seeds (`began train`, one thread each, judged by the dataset's
+    /// classifier) and write the results as JSON and a markdown table.
+    Sweep(SweepArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct SweepArgs {
+    /// The grid: JSON with `dataset`, `steps`, `judge_every`, `seeds` and `configs` (name →
+    /// partial config, as `--config` takes). See docs/recipes.md.
+    #[arg(long)]
+    pub grid: PathBuf,
+    /// Runs go to OUT/<config>/seed-<seed>/; a finished run there is not run again.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Runs at a time, each on one thread (the results do not depend on it).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: u16,
+    #[arg(long, default_value = "www/data")]
+    pub data_dir: PathBuf,
+    /// Where the classifiers are (`<dataset>-classifier.safetensors`).
+    #[arg(long, default_value = "www/models")]
+    pub models: PathBuf,
+    /// The markdown file whose `<!-- sweep:NAME -->` section gets the table (NAME: the grid's
+    /// file stem); the raw results go beside it as sweep-NAME.json.
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+    /// Run nothing: report the runs as they are (an unfinished one shows what it has so far).
+    #[arg(long)]
+    pub report_only: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -114,6 +143,17 @@ pub struct TrainArgs {
     /// G's learning rate as a fraction of D's, in (0, 10] [default: 1].
     #[arg(long, value_parser = g_lr_scale, allow_negative_numbers = true)]
     pub g_lr_scale: Option<f64>,
+    /// A config file (JSON, as the run's config.json or any part of it): its fields replace the
+    /// defaults, and the flags here replace its fields.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Weight of the mode-seeking term on G (Mao et al. 2019), in [0, 1]; 0 is the paper's BEGAN.
+    #[arg(long, value_parser = mode_seeking, allow_negative_numbers = true)]
+    pub mode_seeking: Option<f64>,
+    /// Decay of the moving average of G's weights that samples and exports come from, in
+    /// [0, 1); 0: samples from G as trained.
+    #[arg(long, value_parser = ema_decay, allow_negative_numbers = true)]
+    pub ema_decay: Option<f64>,
     /// Seed of weights, batches, z and noise [default: 42].
     #[arg(long)]
     pub seed: Option<u64>,
@@ -186,6 +226,17 @@ fn gamma(s: &str) -> Result<f64, String> {
 fn g_lr_scale(s: &str) -> Result<f64, String> {
     let x = number(s)?;
     if x > 0.0 && x <= 10.0 { Ok(x) } else { Err("must be in (0, 10]".into()) }
+}
+
+fn mode_seeking(s: &str) -> Result<f64, String> {
+    let x = number(s)?;
+    let max = began::config::MODE_SEEKING_MAX;
+    if (0.0..=max).contains(&x) { Ok(x) } else { Err(format!("must be in [0, {max}]")) }
+}
+
+fn ema_decay(s: &str) -> Result<f64, String> {
+    let x = number(s)?;
+    if (0.0..1.0).contains(&x) { Ok(x) } else { Err("must be in [0, 1)".into()) }
 }
 
 fn positive(s: &str) -> Result<f64, String> {

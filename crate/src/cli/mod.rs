@@ -3,6 +3,7 @@ pub mod eval;
 pub mod png;
 pub mod quality;
 pub mod sample;
+pub mod sweep;
 pub mod train;
 
 use began::Error;

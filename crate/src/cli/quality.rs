@@ -36,7 +36,8 @@ impl QualityLog {
         let judge = block_on(Judge::new(loaded.classifier, &test, &device))?;
         let csv = out.join("quality.csv");
         if step == 0 || !csv.exists() {
-            let header = format!("step,frechet,coverage,kl_uniform,{}\n", (0..10).map(|c| format!("p{c}")).collect::<Vec<_>>().join(","));
+            // The last two: G as trained, when samples come from its moving average (else empty).
+            let header = format!("step,frechet,coverage,kl_uniform,{},frechet_trained,coverage_trained\n", (0..10).map(|c| format!("p{c}")).collect::<Vec<_>>().join(","));
             write_atomic(&csv, header.as_bytes())?;
         }
         // A resumed run keeps competing against the best it already kept.
@@ -49,7 +50,14 @@ impl QualityLog {
         let quality = block_on(self.judge.judge(|z| trainer.generate(z), &trainer.device, latent, JUDGED, SEED))?;
         let classes = &quality.classes;
         let histogram: Vec<String> = classes.histogram.iter().map(|p| format!("{p:.3}")).collect();
-        let row = format!("{},{:.3},{},{:.4},{}\n", trainer.step, quality.frechet, classes.coverage, classes.kl_uniform, histogram.join(","));
+        let trained = match trainer.ema {
+            Some(_) => {
+                let trained = block_on(self.judge.judge(|z| trainer.generate_trained(z), &trainer.device, latent, JUDGED, SEED))?;
+                format!("{:.3},{}", trained.frechet, trained.classes.coverage)
+            }
+            None => ",".to_string(),
+        };
+        let row = format!("{},{:.3},{},{:.4},{},{trained}\n", trainer.step, quality.frechet, classes.coverage, classes.kl_uniform, histogram.join(","));
         let io = |e| Error::io(&self.csv, e);
         std::fs::OpenOptions::new().append(true).open(&self.csv).and_then(|mut f| f.write_all(row.as_bytes())).map_err(io)?;
         let score = (classes.coverage, -quality.frechet);

@@ -35,10 +35,11 @@ pub fn run(args: TrainArgs) -> Outcome {
             let mut trainer = checkpoint::from_bytes(&bytes, &path.display().to_string(), &device)?;
             let c = &trainer.config;
             let (gamma, lambda_k, lr) = (args.gamma.unwrap_or(c.gamma), args.lambda_k.unwrap_or(c.lambda_k), args.lr.unwrap_or(trainer.lr));
-            trainer.set_hyperparameters(gamma, lambda_k, lr)?;
+            let mode_seeking = args.mode_seeking.unwrap_or(c.mode_seeking);
+            trainer.set_hyperparameters(gamma, lambda_k, lr, mode_seeking)?;
             trainer
         }
-        None => Trainer::new(config_from(&args), &device)?,
+        None => Trainer::new(config_from(&args)?, &device)?,
     };
     let images = load(data_dir, args.dataset.dir_name(), Split::Train)?;
     let model = &trainer.config.model;
@@ -95,14 +96,21 @@ pub fn run(args: TrainArgs) -> Outcome {
     Ok(())
 }
 
-fn config_from(args: &TrainArgs) -> TrainConfig {
-    let mut config = TrainConfig::new();
+/// The defaults, then the `--config` file's fields, then the flags.
+fn config_from(args: &TrainArgs) -> Result<TrainConfig, Failure> {
+    let mut config = match &args.config {
+        Some(path) => {
+            let json = serde_json::from_slice(&read(path)?).map_err(|e| Failure::Usage(format!("--config {}: {e}", path.display())))?;
+            TrainConfig::from_partial(json).map_err(|e| Failure::Usage(format!("--config {}: {e}", path.display())))?
+        }
+        None => TrainConfig::new(),
+    };
     let model = &mut config.model;
     if let Some(filters) = args.filters {
         model.filters = filters as usize;
     }
-    model.generator_tanh = !args.no_tanh;
-    model.skip_connections = args.skip;
+    model.generator_tanh &= !args.no_tanh;
+    model.skip_connections |= args.skip;
     if let Some(hidden) = args.hidden {
         (model.hidden, model.latent) = (hidden as usize, hidden as usize);
     }
@@ -111,9 +119,11 @@ fn config_from(args: &TrainArgs) -> TrainConfig {
     config.lambda_k = args.lambda_k.unwrap_or(config.lambda_k);
     config.lr = args.lr.unwrap_or(config.lr);
     config.g_lr_scale = args.g_lr_scale.unwrap_or(config.g_lr_scale);
+    config.mode_seeking = args.mode_seeking.unwrap_or(config.mode_seeking);
+    config.ema_decay = args.ema_decay.unwrap_or(config.ema_decay);
     config.seed = args.seed.unwrap_or(config.seed);
     config.input_noise = args.input_noise.unwrap_or(config.input_noise);
-    config
+    Ok(config)
 }
 
 /// A checkpoint only of a finite state, so the one on disk is always the last good state.

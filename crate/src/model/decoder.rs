@@ -1,10 +1,10 @@
 //! The decoder, shared by D (from h) and G (from z): a linear map to n × s0 × s0, then per scale
 //! `repeat` × (conv 3×3 + ELU) and nearest-neighbour ×2 upsampling, and a last conv to the image.
 
-use super::{conv3x3, elu};
+use super::{Init, elu};
 use crate::config::ModelConfig;
 use burn::nn::conv::Conv2d;
-use burn::nn::{Linear, LinearConfig};
+use burn::nn::Linear;
 use burn::prelude::*;
 use burn::tensor::module::interpolate;
 use burn::tensor::ops::{InterpolateMode, InterpolateOptions};
@@ -21,7 +21,7 @@ pub struct Decoder {
 }
 
 impl Decoder {
-    pub fn new(config: &ModelConfig, input_size: usize, device: &Device) -> Self {
+    pub fn new(config: &ModelConfig, input_size: usize, init: &mut Init) -> Self {
         let n = config.filters;
         let s0 = config.base_size;
         let scales = (0..config.num_scales())
@@ -30,15 +30,15 @@ impl Decoder {
                     .map(|r| {
                         // With skips, the first conv of each later scale also sees the upsampled h0.
                         let wide = config.skip_connections && i > 0 && r == 0;
-                        conv3x3(if wide { 2 * n } else { n }, n, 1, device)
+                        init.conv3x3(if wide { 2 * n } else { n }, n, 1)
                     })
                     .collect()
             })
             .collect();
         Self {
-            from_embedding: LinearConfig::new(input_size, n * s0 * s0).init(device),
+            from_embedding: init.linear(input_size, n * s0 * s0),
             scales,
-            to_image: conv3x3(n, config.channels, 1, device),
+            to_image: init.conv3x3(n, config.channels, 1),
             filters: n,
             base_size: s0,
             skip_connections: config.skip_connections,

@@ -1,10 +1,10 @@
 //! D's encoder: per scale `repeat` × (conv 3×3 + ELU) with n, 2n, 3n, … filters, a stride-2 conv
 //! between scales, then a linear map to the embedding h with no non-linearity.
 
-use super::{conv3x3, elu};
+use super::{Init, elu};
 use crate::config::ModelConfig;
 use burn::nn::conv::Conv2d;
-use burn::nn::{Linear, LinearConfig};
+use burn::nn::Linear;
 use burn::prelude::*;
 
 #[derive(Module, Debug)]
@@ -19,19 +19,19 @@ pub struct Encoder {
 }
 
 impl Encoder {
-    pub fn new(config: &ModelConfig, device: &Device) -> Self {
+    pub fn new(config: &ModelConfig, init: &mut Init) -> Self {
         let n = config.filters;
         let num_scales = config.num_scales();
         let scales = (0..num_scales)
-            .map(|i| (0..config.repeat).map(|_| conv3x3((i + 1) * n, (i + 1) * n, 1, device)).collect())
+            .map(|i| (0..config.repeat).map(|_| init.conv3x3((i + 1) * n, (i + 1) * n, 1)).collect())
             .collect();
-        let downsample = (0..num_scales - 1).map(|i| conv3x3((i + 1) * n, (i + 2) * n, 2, device)).collect();
+        let downsample = (0..num_scales - 1).map(|i| init.conv3x3((i + 1) * n, (i + 2) * n, 2)).collect();
         let flat = num_scales * n * config.base_size * config.base_size;
         Self {
-            input: conv3x3(config.channels, n, 1, device),
+            input: init.conv3x3(config.channels, n, 1),
             scales,
             downsample,
-            to_embedding: LinearConfig::new(flat, config.hidden).init(device),
+            to_embedding: init.linear(flat, config.hidden),
         }
     }
 

@@ -3,13 +3,13 @@
 
 mod decoder;
 mod encoder;
+mod init;
 
 pub use decoder::Decoder;
 pub use encoder::Encoder;
+pub use init::Init;
 
 use crate::config::ModelConfig;
-use burn::nn::PaddingConfig2d;
-use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::prelude::*;
 
 /// The discriminator: an autoencoder whose reconstruction error is the GAN's signal.
@@ -45,24 +45,20 @@ impl Generator {
 }
 
 impl ModelConfig {
-    pub fn init_discriminator(&self, device: &Device) -> Discriminator {
+    /// D with weights drawn from `seed` alone (see [`Init`]).
+    pub fn init_discriminator(&self, seed: u64, device: &Device) -> Discriminator {
+        let mut init = Init::new(seed, "discriminator", self.init_scale, device);
         Discriminator {
-            encoder: Encoder::new(self, device),
-            decoder: Decoder::new(self, self.hidden, device),
+            encoder: Encoder::new(self, &mut init),
+            decoder: Decoder::new(self, self.hidden, &mut init),
         }
     }
 
-    pub fn init_generator(&self, device: &Device) -> Generator {
-        Generator { decoder: Decoder::new(self, self.latent, device), tanh: self.generator_tanh }
+    /// G with weights drawn from `seed` alone, independently of D's shape.
+    pub fn init_generator(&self, seed: u64, device: &Device) -> Generator {
+        let mut init = Init::new(seed, "generator", self.init_scale, device);
+        Generator { decoder: Decoder::new(self, self.latent, &mut init), tanh: self.generator_tanh }
     }
-}
-
-/// A 3×3 convolution that keeps the spatial size (stride 1) or halves it (stride 2).
-pub(crate) fn conv3x3(channels_in: usize, channels_out: usize, stride: usize, device: &Device) -> Conv2d {
-    Conv2dConfig::new([channels_in, channels_out], [3, 3])
-        .with_stride([stride, stride])
-        .with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1))
-        .init(device)
 }
 
 /// ELU with α = 1: x for x > 0, exp(x) − 1 otherwise.
@@ -80,8 +76,8 @@ mod tests {
 
     fn shapes(config: ModelConfig) {
         let device = Device::flex();
-        let d = config.init_discriminator(&device);
-        let g = config.init_generator(&device);
+        let d = config.init_discriminator(0, &device);
+        let g = config.init_generator(0, &device);
         let size = config.image_size;
         let images = Tensor::<4>::zeros([3, config.channels, size, size], &device);
         assert_eq!(d.encoder.forward(images.clone()).dims(), [3, config.hidden]);
@@ -95,9 +91,9 @@ mod tests {
         let device = Device::flex();
         let z = Tensor::<2>::ones([2, 32], &device).mul_scalar(1000.0);
         let read = |g: Generator| futures_lite::future::block_on(crate::named::read(g.forward(z.clone()))).unwrap().values;
-        let bounded = read(ModelConfig::new().init_generator(&device));
+        let bounded = read(ModelConfig::new().init_generator(0, &device));
         assert!(bounded.iter().all(|v| v.abs() <= 1.0));
-        let unbounded = read(ModelConfig::new().with_generator_tanh(false).init_generator(&device));
+        let unbounded = read(ModelConfig::new().with_generator_tanh(false).init_generator(0, &device));
         assert!(unbounded.iter().any(|v| v.abs() > 1.0), "a large z should leave [-1, 1] without tanh");
     }
 

@@ -97,11 +97,11 @@ impl WebTrainer {
         self.reading(async |session| Ok(picture(session.reconstructions().await.map_err(to_js)?)))
     }
 
-    /// Live changes to γ, λ_k and the learning rate; out-of-range values are refused and the
-    /// run is left as it was.
-    pub fn set_hyperparameters(&self, gamma: f64, lambda_k: f64, lr: f64) -> Result<(), JsValue> {
+    /// Live changes to γ, λ_k, the learning rate and the mode-seeking weight; out-of-range
+    /// values are refused and the run is left as it was.
+    pub fn set_hyperparameters(&self, gamma: f64, lambda_k: f64, lr: f64, mode_seeking: f64) -> Result<(), JsValue> {
         let mut session = self.session.try_borrow_mut().map_err(|_| busy())?;
-        session.set_hyperparameters(gamma, lambda_k, lr).map_err(to_js)
+        session.set_hyperparameters(gamma, lambda_k, lr, mode_seeking).map_err(to_js)
     }
 
     /// A checkpoint (safetensors) of the whole run; refused if the run has diverged.

@@ -1,0 +1,70 @@
+//! An exponential moving average of G's weights (Karras et al. 2018, "Progressive Growing of
+//! GANs"; Yazıcı et al. 2019, "The Unusual Effectiveness of Averaging in GAN Training"): the
+//! generator every sample is drawn from and every export holds, when `ema_decay` > 0. Training
+//! is unchanged: G trains as before and the average only follows it.
+
+use crate::model::Generator;
+use crate::named::params;
+use burn::module::{ModuleMapper, Param};
+use burn::prelude::*;
+use std::collections::BTreeMap;
+
+pub struct Ema {
+    decay: f64,
+    /// The averaged generator, on the trainer's device without autodiff.
+    pub generator: Generator,
+}
+
+impl Ema {
+    /// An average that starts at `generator`'s weights; `averaged` is any generator of its shape
+    /// on the inner device (its weights are replaced).
+    pub fn new(decay: f64, generator: &Generator, averaged: Generator) -> Self {
+        let mut ema = Self { decay, generator: averaged };
+        ema.blend(generator, 0.0);
+        ema
+    }
+
+    /// An average restored from a checkpoint.
+    pub fn restored(decay: f64, averaged: Generator) -> Self {
+        Self { decay, generator: averaged }
+    }
+
+    /// Moves the average towards `generator` after its update number `t` (1, 2, …). The
+    /// decay warms up as (1 + t) / (10 + t), so early weights, which are noise, fade fast.
+    pub fn update(&mut self, generator: &Generator, t: u64) {
+        let warm = (1.0 + t as f64) / (10.0 + t as f64);
+        self.blend(generator, self.decay.min(warm));
+    }
+
+    /// average ← β · average + (1 − β) · θ, per parameter.
+    fn blend(&mut self, generator: &Generator, beta: f64) {
+        let mut blend = Blend { path: vec![String::from("generator")], source: params(generator, "generator"), beta };
+        self.generator = self.generator.clone().map(&mut blend);
+    }
+}
+
+struct Blend {
+    path: Vec<String>,
+    source: BTreeMap<String, Tensor<1>>,
+    beta: f64,
+}
+
+impl ModuleMapper for Blend {
+    fn enter_module(&mut self, name: &str, _container: &str) {
+        self.path.push(name.to_string());
+    }
+
+    fn exit_module(&mut self, _name: &str, _container: &str) {
+        self.path.pop();
+    }
+
+    fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+        let Some(theta) = self.source.remove(&self.path.join(".")) else {
+            return param;
+        };
+        let (id, average, mapper) = param.consume();
+        let shape = average.dims();
+        let blended = average.mul_scalar(self.beta) + theta.reshape(shape).mul_scalar(1.0 - self.beta);
+        Param::from_mapped_value(id, blended, mapper)
+    }
+}

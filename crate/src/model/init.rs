@@ -1,0 +1,82 @@
+//! The networks' initial weights, drawn from the run's seed and nothing else.
+//!
+//! burn draws initial weights lazily, on a parameter's first use, from one RNG global to the
+//! process. Anything else that touched that RNG in between (loading the classifier that judges
+//! samples did) changed a run's weights, so the same seed trained differently under `began
+//! train --classifier`, the benchmark loop and the page. Here every layer is drawn when it is
+//! built, from a stream of its own network, in the order the code builds them.
+
+use crate::rng::rng_for;
+use burn::module::Param;
+use burn::nn::conv::{Conv2d, Conv2dConfig};
+use burn::nn::{Initializer, Linear, LinearConfig, PaddingConfig2d};
+use burn::prelude::*;
+use rand::RngExt;
+use rand::rngs::Xoshiro256PlusPlus;
+
+/// Draws the layers of one network: weights ~ U(±s/√fan_in) and biases ~ U(±1/√fan_in); with
+/// s = 1 the distribution of burn's (and PyTorch's) default.
+pub struct Init {
+    rng: Xoshiro256PlusPlus,
+    device: Device,
+    /// Multiplies the weights' bound (`ModelConfig::init_scale`), not the biases'.
+    scale: f32,
+}
+
+impl Init {
+    /// The stream of `network` ("generator", "discriminator") for `seed`.
+    pub fn new(seed: u64, network: &str, scale: f64, device: &Device) -> Self {
+        Self { rng: rng_for(seed, &format!("init-{network}"), 0), device: device.clone(), scale: scale as f32 }
+    }
+
+    /// A 3×3 convolution that keeps the spatial size (stride 1) or halves it (stride 2).
+    pub fn conv3x3(&mut self, channels_in: usize, channels_out: usize, stride: usize) -> Conv2d {
+        let mut conv = Conv2dConfig::new([channels_in, channels_out], [3, 3])
+            .with_stride([stride, stride])
+            .with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1))
+            .with_initializer(Initializer::Zeros) // replaced below; zeros draw nothing
+            .init(&self.device);
+        let fan_in = channels_in * 9;
+        conv.weight = self.uniform([channels_out, channels_in, 3, 3], fan_in, self.scale);
+        conv.bias = Some(self.uniform([channels_out], fan_in, 1.0));
+        conv
+    }
+
+    /// A linear map, its weight stored `[in, out]` as burn holds it.
+    pub fn linear(&mut self, input: usize, output: usize) -> Linear {
+        let mut linear = LinearConfig::new(input, output).with_initializer(Initializer::Zeros).init(&self.device);
+        linear.weight = self.uniform([input, output], input, self.scale);
+        linear.bias = Some(self.uniform([output], input, 1.0));
+        linear
+    }
+
+    fn uniform<const D: usize>(&mut self, shape: [usize; D], fan_in: usize, scale: f32) -> Param<Tensor<D>> {
+        let bound = scale / (fan_in as f32).sqrt();
+        let values: Vec<f32> = (0..shape.iter().product()).map(|_| self.rng.random_range(-bound..bound)).collect();
+        Param::from_tensor(Tensor::from_data(TensorData::new(values, shape), &self.device))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values<const D: usize>(param: &Param<Tensor<D>>) -> Vec<f32> {
+        futures_lite::future::block_on(crate::named::read(param.val())).unwrap().values
+    }
+
+    #[test]
+    fn weights_come_from_the_seed_within_their_bound_and_the_scale_widens_only_them() {
+        let device = Device::flex();
+        let conv = |seed, scale| Init::new(seed, "generator", scale, &device).conv3x3(4, 2, 1);
+        let (a, b, other) = (conv(1, 1.0), conv(1, 1.0), conv(2, 1.0));
+        assert_eq!(values(&a.weight), values(&b.weight));
+        assert_ne!(values(&a.weight), values(&other.weight));
+        let bound = 1.0 / 36f32.sqrt(); // fan_in = 4 · 3 · 3
+        assert!(values(&a.weight).iter().all(|w| w.abs() <= bound) && values(&a.weight).iter().any(|w| w.abs() > 0.5 * bound));
+        let wide = conv(1, 3.0);
+        let scaled: Vec<f32> = values(&a.weight).iter().map(|w| w * 3.0).collect();
+        assert!(values(&wide.weight).iter().zip(&scaled).all(|(w, s)| (w - s).abs() < 1e-6));
+        assert_eq!(values(wide.bias.as_ref().unwrap()), values(a.bias.as_ref().unwrap()));
+    }
+}
