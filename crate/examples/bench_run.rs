@@ -1,7 +1,8 @@
 //! One training run natively, as JSON: resident memory after 200 and 2,000 steps, and the steps
 //! and seconds until the samples cover at least 9 of the 10 classes (judged on 500 samples every
 //! 100 steps by the shipped classifier; judging is not counted in the seconds). For the default
-//! config (`default`) or the paper's BEGAN (`paper`: no mode seeking, no moving average of G),
+//! config (`default`) or the paper's BEGAN (`paper`: no mode seeking, no moving average of G,
+//! burn's default init),
 //! the first argument. Not a test: `pkg-scripts/bench` runs both side by side, one thread each
 //! (which changes the seconds, not the results). BENCH_STEPS (default 2000) shortens it.
 
@@ -21,10 +22,11 @@ const JUDGE_EVERY: u64 = 100;
 const TARGET_COVERAGE: usize = 9;
 
 fn main() {
-    let paper = TrainConfig::new().with_mode_seeking(0.0).with_ema_decay(0.0);
+    let mut paper = TrainConfig::new().with_mode_seeking(0.0).with_ema_decay(0.0);
+    paper.model.init_scale = 1.0;
     let (name, config) = match std::env::args().nth(1).as_deref() {
         Some("default") => ("default", TrainConfig::new()),
-        Some("paper") => ("paper: no mode seeking, no EMA", paper),
+        Some("paper") => ("paper: no mode seeking, no EMA, burn's init", paper),
         other => panic!("the first argument is `default` or `paper`, not {other:?}"),
     };
     let steps: u64 = std::env::var("BENCH_STEPS").ok().and_then(|s| s.parse().ok()).unwrap_or(2000);

@@ -36,7 +36,7 @@ impl Weights {
         })?;
         let model = match train_config(&metadata) {
             Ok(config) => config.model,
-            Err(_) => from_json::<ModelConfig>(&metadata, "config").map_err(bad)?,
+            Err(_) => ModelConfig::from_saved(from_json(&metadata, "config").map_err(bad)?).map_err(|e| bad(format!("its model config is invalid: {e}")))?,
         };
         model.validate().map_err(|e| bad(format!("its model config is invalid: {e}")))?;
         Ok(Self { model, file: file.to_string(), tensors })

@@ -196,6 +196,7 @@ fn collect(dir: &Path, config: &str, seed: u64) -> Result<Run, Failure> {
 /// A summary per config (medians over seeds) and a row per run. A config whose samples come
 /// from G's moving average gets a second row, for G as trained in the same runs.
 fn tables(grid: &Grid, runs: &[Run]) -> String {
+    let count = grid.configs.len();
     let mut configs = grid.configs.clone();
     let mut runs: Vec<Run> = runs.iter().map(Run::clone).collect();
     for candidate in &grid.configs {
@@ -209,9 +210,9 @@ fn tables(grid: &Grid, runs: &[Run]) -> String {
     let steps: Vec<u64> = (1..=grid.steps / grid.judge_every).map(|i| i * grid.judge_every).collect();
     let at = |run: &Run, step: u64| run.judged.iter().find(|j| j.0 == step).map(|j| (j.1, j.2));
     let mut out = format!(
-        "{}\n\n{} on {}, {} steps, judged every {} steps on 500 samples (z seed 0) by the shipped classifier; seeds {:?}; one thread per run.\n\n",
+        "{}\n\n{} configs on {}, {} steps, judged every {} steps on 500 samples (z seed 0) by the shipped classifier; seeds {:?}; one thread per run. ms/step is wall time, so it counts whatever else the machine ran beside it.\n\n",
         grid.about,
-        grid.configs.len(),
+        count,
         grid.dataset,
         grid.steps,
         grid.judge_every,
