@@ -53,7 +53,7 @@ async function timeSession(backend, config, { images, labels }) {
   }
 }
 
-async function create({ config, backend, dataset, checkpoint, weights }) {
+async function create({ config, backend, dataset, checkpoint, weights }, mine) {
   status('loading', `Fetching ${dataset}…`);
   await wasmReady;
   const nextData = data?.name === dataset ? data : await fetchData(dataset);
@@ -83,6 +83,9 @@ async function create({ config, backend, dataset, checkpoint, weights }) {
   }
   trainer?.free();
   [trainer, data, chosen, lastGood] = [next, nextData, nextChosen, null];
+  // A newer create is queued (a field changed again while this model was built): it announces
+  // itself, and the page must not start training this one when it hears 'ready'.
+  if (mine !== generation) return;
   await announce(); // first: the page starts a new run's display, then judges its first kept state
   await keep();
   await draw();
@@ -187,14 +190,15 @@ function report(error) {
 
 self.onmessage = ({ data: message }) => {
   switch (message.type) {
-    case ToWorker.CREATE:
+    case ToWorker.CREATE: {
       running = false;
-      generation++;
-      exclusive(() => create(message)).catch((error) => {
+      const mine = ++generation;
+      exclusive(() => create(message, mine)).catch((error) => {
         report(error);
         status(trainer ? 'paused' : 'failed', trainer ? 'Paused.' : 'No model: fix the problem above, then Reset.');
       });
       break;
+    }
     case ToWorker.PLAY:
       target = message.target ?? Infinity;
       if (trainer && !running) {
