@@ -4,7 +4,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { setup, open, root, count, stepAtLeast, ready, paused } from './harness.mjs';
+import { setup, open, root, count, stepAtLeast, ready, paused, type } from './harness.mjs';
 
 const SMALL = '?filters=4&hidden=8&batch-size=8';
 const files = resolve(root, 'target', 'test-files');
@@ -21,6 +21,36 @@ async function trainTo(page, steps) {
 }
 
 const k = (page) => page.getByTestId('k-value').textContent();
+
+/** The JSON config in a downloaded safetensors file's header. */
+async function savedConfig(download) {
+  const bytes = await (await import('node:fs/promises')).readFile(await download.path());
+  const header = JSON.parse(bytes.subarray(8, 8 + Number(bytes.readBigUInt64LE(0))).toString());
+  return JSON.parse(header.__metadata__.config);
+}
+
+test('the mode-seeking weight is checked, applied live, saved with the checkpoint and restored', { timeout: 300_000 }, async () => {
+  const page = await open(await env.chromium.newContext({ acceptDownloads: true }), env.server.url + SMALL);
+  await ready(page);
+  await type(page, 'mode-seeking', '2');
+  assert.equal(await page.getByTestId('mode-seeking').getAttribute('aria-invalid'), 'true');
+  assert.match(await page.locator('#mode-seeking-msg').textContent(), /\[0, 1\]/);
+  await type(page, 'mode-seeking', '0.3');
+  assert.equal(await page.getByTestId('mode-seeking').getAttribute('aria-invalid'), 'false');
+  await page.getByTestId('step').click();
+  await stepAtLeast(page, 1, 60_000);
+  const [saved] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-checkpoint').click()]);
+  assert.equal((await savedConfig(saved)).mode_seeking, 0.3);
+  const path = resolve(files, 'mode-seeking.safetensors');
+  await saved.saveAs(path);
+
+  // Resuming it puts the run's own weight back in the form.
+  await type(page, 'mode-seeking', '0');
+  await page.getByTestId('upload-checkpoint').setInputFiles(path);
+  await page.waitForFunction(() => document.querySelector('[data-testid=mode-seeking]').value === '0.3', null, { timeout: 60_000 });
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
 
 test('a downloaded checkpoint, uploaded again, resumes at the same step with the same k_t', { timeout: 300_000 }, async () => {
   const page = await open(await env.chromium.newContext({ acceptDownloads: true }), env.server.url + SMALL);
