@@ -180,6 +180,7 @@ fn collect(dir: &Path, config: &str, seed: u64) -> Result<Run, Failure> {
     let failed = match done["exit"].as_i64() {
         Some(0) => None,
         Some(_) => Some(text("train.log").lines().rfind(|l| l.starts_with("error")).unwrap_or("failed").to_string()),
+        None if judged.is_empty() => Some("not run".to_string()),
         None => Some("not finished".to_string()),
     };
     Ok(Run {
@@ -187,7 +188,7 @@ fn collect(dir: &Path, config: &str, seed: u64) -> Result<Run, Failure> {
         seed,
         judged,
         judged_trained,
-        ms_per_step: ms.iter().sum::<f64>() / ms.len().max(1) as f64,
+        ms_per_step: if ms.is_empty() { f64::NAN } else { ms.iter().sum::<f64>() / ms.len() as f64 },
         seconds: done["seconds"].as_f64().unwrap_or(f64::NAN),
         failed,
     })
@@ -210,7 +211,7 @@ fn tables(grid: &Grid, runs: &[Run]) -> String {
     let steps: Vec<u64> = (1..=grid.steps / grid.judge_every).map(|i| i * grid.judge_every).collect();
     let at = |run: &Run, step: u64| run.judged.iter().find(|j| j.0 == step).map(|j| (j.1, j.2));
     let mut out = format!(
-        "{}\n\n{} configs on {}, {} steps, judged every {} steps on 500 samples (z seed 0) by the shipped classifier; seeds {:?}; one thread per run. ms/step is wall time, so it counts whatever else the machine ran beside it.\n\n",
+        "{}\n\n{} config(s) on {}, {} steps, judged every {} steps on 500 samples (z seed 0) by the shipped classifier; seeds {:?}; one thread per run. ms/step is wall time, so it counts whatever else the machine ran beside it.\n\n",
         grid.about,
         count,
         grid.dataset,
@@ -230,7 +231,8 @@ fn tables(grid: &Grid, runs: &[Run]) -> String {
     out += &format!("\n**Every run**: coverage · Fréchet distance at each judged step\n\n| config | seed | {} | seconds |\n|---|---|{}---|\n", head.join(" | "), "---|".repeat(steps.len()));
     for run in runs {
         let cells: Vec<String> = steps.iter().map(|&s| at(run, s).map_or("–".into(), |(c, f)| format!("{c} · {f:.0}"))).collect();
-        let seconds = run.failed.as_ref().map_or(format!("{:.0}", run.seconds), |why| format!("{:.0} ({why})", run.seconds));
+        let seconds = if run.seconds.is_finite() { format!("{:.0}", run.seconds) } else { "–".into() };
+        let seconds = run.failed.as_ref().map_or(seconds.clone(), |why| format!("{seconds} ({why})"));
         out += &format!("| {} | {} | {} | {seconds} |\n", run.config, run.seed, cells.join(" | "));
     }
     out
