@@ -226,8 +226,8 @@ impl Trainer {
         uniform(&mut rng_for(self.config.seed, "fixed-z", 0), n, self.config.model.latent, &self.device.clone().inner())
     }
 
-    /// Samples for the given z `[n, Nz]` from the moving average of G if there is one, else from G, without building a graph:
-    /// `[n, channels, size, size]`.
+    /// Samples for the given z `[n, Nz]`, from the moving average of G if there is one, else
+    /// from G, without building a graph: `[n, channels, size, size]`.
     pub fn generate(&self, z: Tensor<2>) -> Tensor<4> {
         match &self.ema {
             Some(ema) => ema.generator.forward(z.to_device(&self.device.clone().inner())),

@@ -1,7 +1,7 @@
 //! `began sweep`: a grid of configs × seeds, each run by `began train --classifier` in its own
 //! process on one thread, so runs side by side give the numbers each gives alone. A finished run
 //! is not run again, so a sweep that was stopped continues where it was. The results go to
-//! `<report dir>/<grid>.json` and, as tables, into the report's `<!-- sweep:<grid> -->` section.
+//! `sweep-<grid>.json` beside the report and, as tables, into its `<!-- sweep:<grid> -->` section.
 
 use super::Failure;
 use super::args::SweepArgs;
@@ -199,7 +199,7 @@ fn collect(dir: &Path, config: &str, seed: u64) -> Result<Run, Failure> {
 fn tables(grid: &Grid, runs: &[Run]) -> String {
     let count = grid.configs.len();
     let mut configs = grid.configs.clone();
-    let mut runs: Vec<Run> = runs.iter().map(Run::clone).collect();
+    let mut runs = runs.to_vec();
     for candidate in &grid.configs {
         let trained: Vec<Run> = runs.iter().filter(|r| r.config == candidate.name && !r.judged_trained.is_empty()).map(Run::as_trained).collect();
         if !trained.is_empty() {
