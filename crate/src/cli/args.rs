@@ -134,7 +134,7 @@ pub struct TrainArgs {
     /// Diversity ratio γ in (0, 1] [default: 1.0].
     #[arg(long, value_parser = gamma, allow_negative_numbers = true)]
     pub gamma: Option<f64>,
-    /// Gain λ_k of the k_t controller, ≥ 0 [default: 0.001].
+    /// Gain λ_k of the k_t controller, ≥ 0 [default: 0.01].
     #[arg(long, value_parser = non_negative, allow_negative_numbers = true)]
     pub lambda_k: Option<f64>,
     /// Adam learning rate, > 0 [default: 0.0005].
