@@ -87,8 +87,11 @@ test('Start right after editing a model field builds that model, then trains it'
   const page = await open(await env.chromium.newContext(), env.server.url);
   await ready(page);
   await page.getByTestId('filters').fill('4');
-  await page.getByTestId('hidden').fill('8');
-  await page.getByTestId('start').click(); // blurs the field: a new model, then training
+  await page.getByTestId('hidden').fill('8'); // blurs filters: a 4-filter model is built
+  // That model is announced while hidden is still being typed in: the form must keep the 8.
+  await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { timeout: 120_000 });
+  assert.equal(await page.getByTestId('hidden').inputValue(), '8');
+  await page.getByTestId('start').click(); // blurs hidden: a new model, then training
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=step-count]').textContent) >= 3, null, { timeout: 120_000 });
   assert.equal(await page.getByTestId('hidden').inputValue(), '8');
   assert.deepEqual(page.errors, []);

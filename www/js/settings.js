@@ -98,6 +98,9 @@ export class Settings {
   show(config) {
     const values = { gamma: config.gamma, 'lambda-k': config.lambda_k, lr: config.lr, 'mode-seeking': config.mode_seeking ?? 0, 'batch-size': config.batch_size, hidden: config.model.hidden, filters: config.model.filters, seed: config.seed };
     for (const [id, value] of Object.entries(values)) {
+      // A field being typed in keeps what is typed: its change (on blur) builds the model it asks
+      // for. Overwritten, it would fire no change, and Start would train the older model.
+      if (this.input(id) === document.activeElement) continue;
       this.input(id).value = String(value);
       this.read(id);
     }
