@@ -3,24 +3,21 @@
 // timed in turns (A B A B …) so that load from anything else falls on both alike.
 //   node pkg-scripts/bench-page-step.mjs            (needs www/pkg: pkg-scripts/build)
 // ROUNDS (default 3) and STEPS (default 30 per round) set the length.
-import { serve, browser, open } from '../tests/harness.mjs';
+import { serve, browser, open, ready, count, stepAtLeast } from '../tests/harness.mjs';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const STEPS = Number(process.env.STEPS ?? 30);
 const WARMUP = 3;
 const CONFIGS = { default: '', 'paper (mode seeking 0)': '&mode-seeking=0' };
 
-const stepCount = (page) => page.getByTestId('step-count').textContent().then(Number);
-const until = (page, n) => page.waitForFunction((n) => Number(document.querySelector('[data-testid=step-count]').textContent) >= n, n, { timeout: 600_000, polling: 20 });
-
 async function msPerStep(chromium, url, params) {
   const page = await open(await chromium.newContext(), `${url}?backend=cpu&dataset=mnist&batch-size=16&target=100000${params}`);
-  await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { timeout: 300_000 });
+  await ready(page);
   await page.getByTestId('start').click();
-  await until(page, WARMUP);
-  const [from, start] = [await stepCount(page), performance.now()];
-  await until(page, from + STEPS);
-  const [to, ms] = [await stepCount(page), performance.now() - start];
+  await stepAtLeast(page, WARMUP);
+  const [from, start] = [await count(page), performance.now()];
+  await stepAtLeast(page, from + STEPS, 600_000);
+  const [to, ms] = [await count(page), performance.now() - start];
   await page.context().close();
   if (page.errors.length) throw new Error(page.errors.join('\n'));
   return ms / (to - from);

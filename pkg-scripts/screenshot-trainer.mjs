@@ -3,7 +3,7 @@
 // judged quality. A picture for the README, not a test.
 //   node pkg-scripts/screenshot-trainer.mjs           (needs www/pkg: pkg-scripts/build)
 import { resolve } from 'node:path';
-import { serve, browser, open, root } from '../tests/harness.mjs';
+import { serve, browser, open, root, ready } from '../tests/harness.mjs';
 
 const SECONDS = Number(process.env.SECONDS_TRAINED ?? 180);
 const server = await serve();
@@ -11,7 +11,7 @@ const chromium = await browser();
 try {
   const context = await chromium.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await open(context, `${server.url}?dataset=mnist`);
-  await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { timeout: 300_000 });
+  await ready(page);
   await page.getByTestId('start').click();
   await page.waitForTimeout(SECONDS * 1000);
   await page.getByTestId('pause').click();
