@@ -163,3 +163,31 @@ fn a_config_file_sets_a_run_and_flags_override_it() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("unknown field `mode_seekin`"), "{}", stderr(&output));
 }
+
+#[test]
+fn a_resumed_run_keeps_the_best_generator_it_already_kept() {
+    let dir = tempdir("best");
+    let (data, out) = (common::data_dir(), dir.to_str().unwrap());
+    let classifier = data.join("../models/mnist-classifier.safetensors");
+    let train = |steps: &str, resume: bool| {
+        let mut args = vec!["train", "--dataset", "mnist", "--data-dir", data.to_str().unwrap(), "--steps", steps];
+        args.extend(["--filters", "4", "--hidden", "8", "--sample-every", "5", "--out", out, "--classifier", classifier.to_str().unwrap()]);
+        let checkpoint = dir.join("checkpoint.safetensors");
+        if resume {
+            args.extend(["--resume", checkpoint.to_str().unwrap()]);
+        }
+        let output = began(&args);
+        assert!(output.status.success(), "{}", stderr(&output));
+    };
+    train("5", false);
+    let best = std::fs::read(dir.join("best.safetensors")).unwrap();
+    // Say step 5 scored what no later step can beat: the resumed run must not replace its file.
+    let csv = std::fs::read_to_string(dir.join("quality.csv")).unwrap();
+    let header = csv.lines().next().unwrap();
+    let row = csv.lines().nth(1).unwrap().splitn(4, ',').nth(3).unwrap();
+    std::fs::write(dir.join("quality.csv"), format!("{header}\n5,0.000,10,{row}\n")).unwrap();
+    train("15", true);
+    let csv = std::fs::read_to_string(dir.join("quality.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 4, "steps 5, 10 and 15 judged: {csv}");
+    assert_eq!(std::fs::read(dir.join("best.safetensors")).unwrap(), best);
+}

@@ -6,7 +6,7 @@ export const FIELDS = {
   gamma: { value: 1.0, check: (x) => (x > 0 && x <= 1 ? null : 'γ must be in (0, 1].') },
   'lambda-k': { value: 0.01, check: (x) => (x >= 0 && x <= 1 ? null : 'λk must be in [0, 1].') },
   lr: { value: 0.0005, check: (x) => (x > 0 && x <= 0.01 ? null : 'The learning rate must be in (0, 0.01].') },
-  'mode-seeking': { value: 0.1, check: (x) => (x >= 0 && x <= 1 ? null : 'The mode-seeking weight must be in [0, 1].') },
+  'mode-seeking': { value: 0.05, check: (x) => (x >= 0 && x <= 1 ? null : 'The mode-seeking weight must be in [0, 1].') },
   'batch-size': { value: 16, check: integer(1, 256, 'The batch size') },
   hidden: { value: 32, check: integer(1, 256, 'Nh') },
   filters: { value: 8, check: integer(1, 64, 'The number of filters') },

@@ -40,8 +40,13 @@ impl QualityLog {
             let header = format!("step,frechet,coverage,kl_uniform,{},frechet_trained,coverage_trained\n", (0..10).map(|c| format!("p{c}")).collect::<Vec<_>>().join(","));
             write_atomic(&csv, header.as_bytes())?;
         }
+        let best_path = out.join(BEST);
         // A resumed run keeps competing against the best it already kept.
-        Ok(Self { judge, csv, best_path: out.join(BEST), best: None })
+        let best = match step > 0 && best_path.exists() {
+            true => best_in(&std::fs::read_to_string(&csv).map_err(|e| Error::io(&csv, e))?, step),
+            false => None,
+        };
+        Ok(Self { judge, csv, best_path, best })
     }
 
     /// Judges the trainer's generator now, logs it, and keeps it if it is the best so far.
@@ -60,11 +65,43 @@ impl QualityLog {
         let row = format!("{},{:.3},{},{:.4},{},{trained}\n", trainer.step, quality.frechet, classes.coverage, classes.kl_uniform, histogram.join(","));
         let io = |e| Error::io(&self.csv, e);
         std::fs::OpenOptions::new().append(true).open(&self.csv).and_then(|mut f| f.write_all(row.as_bytes())).map_err(io)?;
-        let score = (classes.coverage, -quality.frechet);
+        let score = (classes.coverage, -round3(quality.frechet));
         if self.best.is_none_or(|best| score > best) {
             write_atomic(&self.best_path, &block_on(checkpoint::export(trainer))?)?;
             self.best = Some(score);
         }
         Ok(quality)
+    }
+}
+
+/// The distance as quality.csv holds it, so a resumed run compares like with like.
+fn round3(frechet: f64) -> f64 {
+    format!("{frechet:.3}").parse().unwrap_or(frechet)
+}
+
+/// The score of best.safetensors from quality.csv: the best row judged at or before `step` (rows
+/// after it belong to a run resumed from an earlier checkpoint).
+fn best_in(csv: &str, step: u64) -> Option<(usize, f64)> {
+    let rows = csv.lines().skip(1).filter_map(|line| {
+        let mut fields = line.split(',');
+        let row_step: u64 = fields.next()?.parse().ok()?;
+        let frechet: f64 = fields.next()?.parse().ok()?;
+        let coverage: usize = fields.next()?.parse().ok()?;
+        (row_step <= step).then_some((coverage, -frechet))
+    });
+    rows.reduce(|best, row| if row > best { row } else { best })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::best_in;
+
+    #[test]
+    fn a_resumed_run_recovers_the_best_score_it_kept() {
+        let csv = "step,frechet,coverage,kl_uniform\n250,700.5,9,0.1\n500,400.25,9,0.1\n750,300.0,8,0.1\n1000,100.0,10,0.1\n";
+        assert_eq!(best_in(csv, 750), Some((9, -400.25)), "coverage first, then the lower distance");
+        assert_eq!(best_in(csv, 1000), Some((10, -100.0)));
+        assert_eq!(best_in(csv, 100), None, "rows after the checkpoint's step do not count");
+        assert_eq!(best_in("step,frechet\n", 500), None);
     }
 }
