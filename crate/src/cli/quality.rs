@@ -79,17 +79,23 @@ fn round3(frechet: f64) -> f64 {
     format!("{frechet:.3}").parse().unwrap_or(frechet)
 }
 
+/// (step, coverage, Fréchet distance) of every row of quality.csv: of the samples drawn, or with
+/// `trained` of G as trained (empty columns when the run keeps no moving average).
+pub fn judged(csv: &str, trained: bool) -> Vec<(u64, usize, f64)> {
+    // Columns: step, frechet, coverage, …, frechet_trained (14), coverage_trained (15).
+    let (frechet, coverage) = if trained { (14, 15) } else { (1, 2) };
+    let parse = |line: &str| {
+        let f: Vec<&str> = line.split(',').collect();
+        Some((f.first()?.parse().ok()?, f.get(coverage)?.parse().ok()?, f.get(frechet)?.parse().ok()?))
+    };
+    csv.lines().skip(1).filter_map(parse).collect()
+}
+
 /// The score of best.safetensors from quality.csv: the best row judged at or before `step` (rows
 /// after it belong to a run resumed from an earlier checkpoint).
 fn best_in(csv: &str, step: u64) -> Option<(usize, f64)> {
-    let rows = csv.lines().skip(1).filter_map(|line| {
-        let mut fields = line.split(',');
-        let row_step: u64 = fields.next()?.parse().ok()?;
-        let frechet: f64 = fields.next()?.parse().ok()?;
-        let coverage: usize = fields.next()?.parse().ok()?;
-        (row_step <= step).then_some((coverage, -frechet))
-    });
-    rows.reduce(|best, row| if row > best { row } else { best })
+    let rows = judged(csv, false).into_iter().filter(|&(row_step, ..)| row_step <= step);
+    rows.map(|(_, coverage, frechet)| (coverage, -frechet)).reduce(|best, row| if row > best { row } else { best })
 }
 
 #[cfg(test)]

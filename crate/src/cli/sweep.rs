@@ -5,6 +5,7 @@
 
 use super::Failure;
 use super::args::SweepArgs;
+use super::quality::judged;
 use began::TrainConfig;
 use began::files::{read, write_atomic};
 use serde::{Deserialize, Serialize};
@@ -166,15 +167,7 @@ fn spawn(args: &SweepArgs, grid: &Grid, classifier: &Path, candidate: &Candidate
 fn collect(dir: &Path, config: &str, seed: u64) -> Result<Run, Failure> {
     let text = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap_or_default();
     let quality = text("quality.csv");
-    // Columns: step, frechet, coverage, …, frechet_trained (14), coverage_trained (15).
-    let column = |frechet: usize, coverage: usize| -> Vec<(u64, usize, f64)> {
-        let parse = |line: &str| {
-            let f: Vec<&str> = line.split(',').collect();
-            Some((f.first()?.parse().ok()?, f.get(coverage)?.parse().ok()?, f.get(frechet)?.parse().ok()?))
-        };
-        quality.lines().skip(1).filter_map(parse).collect()
-    };
-    let (judged, judged_trained) = (column(1, 2), column(14, 15));
+    let (judged, judged_trained) = (judged(&quality, false), judged(&quality, true));
     let ms: Vec<f64> = text("metrics.csv").lines().skip(1).filter_map(|l| l.rsplit(',').next()?.parse().ok()).collect();
     let done: Value = serde_json::from_str(&text(DONE)).unwrap_or(Value::Null);
     let failed = match done["exit"].as_i64() {
