@@ -18,6 +18,17 @@ const table = (head, rows) => [`| ${head.join(' | ')} |`, `|${head.map(() => '--
 const reached = (r, seconds) => (r ? `step ${n(r.step)}, ${n(seconds(r))} s` : 'not within the run');
 const judged = (list) => list.map((j) => `${n(j.step)}: ${j.coverage}`).join(', ');
 const long = browser.long_run;
+
+function gpuTable(calls) {
+  if (!calls) return '(not measured)';
+  const columns = [['dispatchWorkgroups', 'dispatches'], ['submit', 'submits'], ['createBindGroup', 'bind groups'], ['createBuffer', 'buffers created'], ['writeBuffer', 'writeBuffer'], ['mapAsync', 'mapAsync']];
+  const rows = calls.results.flatMap((r) => (r.error ? [[`batch ${r.batch}`, `failed: ${r.error}`, ...columns.slice(1).map(() => ''), '']] : [
+    [`per step, batch ${r.batch} (${r.steps} steps in one call)`, ...columns.map(([k]) => n(r.per_step[k], 1)), n(r.ms_per_step, 0)],
+    [`per draw of both pictures, batch ${r.batch}`, ...columns.map(([k]) => n(r.per_draw[k], 0)), ''],
+  ]));
+  const reference = [calls.reference.what, n(calls.reference.dispatchWorkgroups), n(calls.reference.submit), ...columns.slice(2).map(() => '–'), ''];
+  return table(['', ...columns.map(([, name]) => name), 'ms/step (SwiftShader)'], [...rows, reference]);
+}
 const model = native.results[0].model;
 
 const md = `# Benchmarks
@@ -40,6 +51,16 @@ ${table(['', 'batch', 'ms/step', 'steps/s', 'images/s'], [
 ])}
 
 Native runs use every core (rayon); the page trains in one Web Worker on one core.
+
+## What a step asks of WebGPU
+
+Counted in headless Chromium by the benchmark's own worker (\`www/fixtures/gpu-count-worker.js\`),
+which wraps the WebGPU API before it loads the trainer's wasm: calls per step over one
+\`step(n)\` call after a warm-up, and per draw of the page's two pictures. On SwiftShader the
+milliseconds mean little; the counts carry over to any GPU, and at tens of microseconds of API
+cost per dispatch, a step's dispatches are its floor there.
+
+${gpuTable(browser.webgpu_calls)}
 
 ## The page
 

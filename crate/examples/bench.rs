@@ -19,7 +19,7 @@ fn main() {
     let images = load(&data, "mnist", Split::Train).expect("run pkg-scripts/fetch-data first");
     let mut results = Vec::new();
     let mut devices = vec![("flex (native CPU)".to_string(), Device::flex(), 20)];
-    match Device::wgpu_options().init() {
+    match began::gpu::wgpu_options().init() {
         Ok(device) => devices.push((format!("wgpu ({})", machine::wgpu_adapter()), device, 5)),
         Err(e) => eprintln!("no wgpu adapter ({e}): wgpu left out"),
     }

@@ -6,6 +6,7 @@ pub mod config;
 pub mod data;
 pub mod equations;
 pub mod error;
+pub mod gpu;
 pub mod grid;
 pub mod latent;
 pub mod model;

@@ -37,7 +37,7 @@ pub fn block_on<T>(future: impl std::future::Future<Output = T>) -> T {
 pub fn device(backend: args::Backend) -> Result<burn::tensor::Device, Failure> {
     match backend {
         args::Backend::Cpu => Ok(burn::tensor::Device::flex()),
-        args::Backend::Wgpu => burn::tensor::Device::wgpu_options()
+        args::Backend::Wgpu => began::gpu::wgpu_options()
             .init()
             .map_err(|e| Failure::Run(LibError::Device(format!("no usable wgpu adapter ({e}); try --backend cpu")))),
     }

@@ -75,7 +75,7 @@ pub(crate) async fn device(backend: &str) -> Result<Device> {
             if !has_webgpu() {
                 return Err(Error::Device("this browser has no WebGPU (navigator.gpu is missing)".into()));
             }
-            let (device, setup) = Device::wgpu_options()
+            let (device, setup) = crate::gpu::wgpu_options()
                 .init_with_setup_async()
                 .await
                 .map_err(|e| Error::Device(format!("no WebGPU adapter or device was granted ({e})")))?;

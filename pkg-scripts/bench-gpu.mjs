@@ -1,0 +1,45 @@
+// What a training step asks of WebGPU, counted in headless Chromium: dispatches, submits, bind
+// groups and buffers created, writeBuffer and mapAsync calls per step, and per draw of the
+// page's two pictures, next to ms/step. The counting is the benchmark's own: a worker fixture
+// (www/fixtures/gpu-count-worker.js) wraps the WebGPU API before it loads the product's wasm.
+// Run alone (`node pkg-scripts/bench-gpu.mjs`, JSON on stdout) or from bench-browser.mjs.
+// On SwiftShader a step takes seconds, so only the counts carry over to a GPU: at tens of
+// microseconds of API cost per dispatch, a step's dispatch count is its floor on any GPU.
+import { serve, browser, open } from '../tests/harness.mjs';
+
+// TensorFlow.js 4.22 running the same BEGAN in the same browser (issue 13's measurement).
+export const TFJS_REFERENCE = { what: 'TensorFlow.js 4.22, same model, batch 16', dispatchWorkgroups: 1260, submit: 86 };
+
+/** Counts for `steps` steps of the default model at `batch`, in one step(steps) call. */
+export async function gpuCounts(chromium, url, batch, steps) {
+  const page = await open(await chromium.newContext(), `${url}fixtures/blank.html`);
+  try {
+    return await page.evaluate(({ batch, steps }) => new Promise((resolve) => {
+      const worker = new Worker('./gpu-count-worker.js', { type: 'module' });
+      worker.onmessage = ({ data }) => resolve(data);
+      worker.onerror = (e) => resolve({ error: e.message ?? 'the worker failed to load' });
+      worker.postMessage({ batch, steps });
+    }), { batch, steps });
+  } finally {
+    await page.context().close();
+  }
+}
+
+// SwiftShader takes seconds a step, more at batch 64.
+export const COUNTED_STEPS = { 16: 5, 64: 2 };
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const server = await serve();
+  const chromium = await browser();
+  const results = [];
+  try {
+    for (const batch of (process.env.BENCH_BATCHES ?? '16,64').split(',').map(Number)) {
+      console.error(`WebGPU counts, batch ${batch}`);
+      results.push(await gpuCounts(chromium, server.url, batch, COUNTED_STEPS[batch] ?? 2));
+    }
+  } finally {
+    await chromium.close();
+    server.close();
+  }
+  console.log(JSON.stringify({ reference: TFJS_REFERENCE, results }, null, 2));
+}
