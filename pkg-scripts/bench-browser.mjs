@@ -1,7 +1,6 @@
 // Browser figures for pkg-scripts/bench, as JSON on stdout: training speed of the default model
-// at batch 16 and 64 on the CPU backend and on WebGPU in headless Chromium; what a step asks of
-// WebGPU (bench-gpu.mjs); the time from page load to the first drawn sample; main-thread tasks
-// over 50 ms while training; the wasm sizes;
+// at batch 16 and 64 on the CPU backend and on WebGPU in headless Chromium; the time from page
+// load to the first drawn sample; main-thread tasks over 50 ms while training; the wasm sizes;
 // and one longer run on the CPU backend: the worker's wasm memory after 200 and 2,000 steps and
 // when the page's quality panel first shows 9 of 10 classes. Figures, not pass/fail.
 // BENCH_STEPS (default 2000) shortens the long run.
@@ -9,7 +8,6 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { resolve } from 'node:path';
 import { serve, browser, open, root } from '../tests/harness.mjs';
-import { gpuCounts, COUNTED_STEPS, TFJS_REFERENCE } from './bench-gpu.mjs';
 
 const WARMUP = 3;
 // SwiftShader's WebGPU takes seconds a step here, and more at batch 64.
@@ -93,12 +91,7 @@ const chromium = await browser();
 const version = chromium.version();
 const results = [];
 let long = null;
-const gpu = [];
 try {
-  for (const batch of [16, 64]) {
-    console.error(`Chromium, WebGPU calls counted, batch ${batch}`);
-    gpu.push(await gpuCounts(chromium, server.url, batch, COUNTED_STEPS[batch]));
-  }
   for (const backend of ['cpu', 'webgpu']) {
     for (const batch of [16, 64]) {
       console.error(`Chromium, ${backend}, batch ${batch}`);
@@ -115,6 +108,5 @@ console.log(JSON.stringify({
   browser: `Chromium ${version} headless (WebGPU: SwiftShader, a software adapter)`,
   wasm,
   results,
-  webgpu_calls: { reference: TFJS_REFERENCE, results: gpu },
   long_run: long,
 }, null, 2));

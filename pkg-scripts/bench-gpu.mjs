@@ -2,16 +2,17 @@
 // groups and buffers created, writeBuffer and mapAsync calls per step, and per draw of the
 // page's two pictures, next to ms/step. The counting is the benchmark's own: a worker fixture
 // (www/fixtures/gpu-count-worker.js) wraps the WebGPU API before it loads the product's wasm.
-// Run alone (`node pkg-scripts/bench-gpu.mjs`, JSON on stdout) or from bench-browser.mjs.
+// `node pkg-scripts/bench-gpu.mjs` prints JSON (pkg-scripts/bench writes it to
+// target/bench/webgpu-calls.json; `pkg-scripts/bench webgpu-calls` runs this part alone).
 // On SwiftShader a step takes seconds, so only the counts carry over to a GPU: at tens of
 // microseconds of API cost per dispatch, a step's dispatch count is its floor on any GPU.
 import { serve, browser, open } from '../tests/harness.mjs';
 
 // TensorFlow.js 4.22 running the same BEGAN in the same browser (issue 13's measurement).
-export const TFJS_REFERENCE = { what: 'TensorFlow.js 4.22, same model, batch 16', dispatchWorkgroups: 1260, submit: 86 };
+const TFJS_REFERENCE = { what: 'TensorFlow.js 4.22, same model, batch 16', dispatchWorkgroups: 1260, submit: 86 };
 
 /** Counts for `steps` steps of the default model at `batch`, in one step(steps) call. */
-export async function gpuCounts(chromium, url, batch, steps) {
+async function gpuCounts(chromium, url, batch, steps) {
   const page = await open(await chromium.newContext(), `${url}fixtures/blank.html`);
   try {
     return await page.evaluate(({ batch, steps }) => new Promise((resolve) => {
@@ -26,20 +27,22 @@ export async function gpuCounts(chromium, url, batch, steps) {
 }
 
 // SwiftShader takes seconds a step, more at batch 64.
-export const COUNTED_STEPS = { 16: 5, 64: 2 };
+const COUNTED_STEPS = { 16: 5, 64: 2 };
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+{
   const server = await serve();
   const chromium = await browser();
   const results = [];
+  let version;
   try {
     for (const batch of (process.env.BENCH_BATCHES ?? '16,64').split(',').map(Number)) {
       console.error(`WebGPU counts, batch ${batch}`);
       results.push(await gpuCounts(chromium, server.url, batch, COUNTED_STEPS[batch] ?? 2));
     }
   } finally {
+    version = chromium.version();
     await chromium.close();
     server.close();
   }
-  console.log(JSON.stringify({ reference: TFJS_REFERENCE, results }, null, 2));
+  console.log(JSON.stringify({ measured_on: new Date().toISOString().slice(0, 10), browser: `Chromium ${version} headless (WebGPU: SwiftShader)`, reference: TFJS_REFERENCE, results }, null, 2));
 }

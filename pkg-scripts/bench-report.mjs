@@ -1,16 +1,25 @@
 // Merges pkg-scripts/bench's measurements (target/bench/*.json) into docs/benchmarks.json and
 // writes docs/benchmarks.md from them: every figure in the page comes from those files.
+// `--webgpu-calls` refreshes only the WebGPU call counts (target/bench/webgpu-calls.json) and
+// keeps every other figure as docs/benchmarks.json has it, with the date each was measured.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import os from 'node:os';
 
 const root = resolve(import.meta.dirname, '..');
 const read = (name) => JSON.parse(readFileSync(resolve(root, 'target/bench', name), 'utf8'));
-const [native, browser] = [read('native.json'), read('browser.json')];
-const nativeRuns = ['default', 'paper'].map((config) => read(`native-run-${config}.json`));
-const nativeRun = { runs: nativeRuns.map((r) => r.run), threads: nativeRuns[0].threads, peak_memory_mib: Math.max(...nativeRuns.map((r) => r.peak_memory_mib)) };
-const machine = `${native.machine}; ${os.type()} ${os.release()}; no GPU`;
-const report = { measured_on: new Date().toISOString().slice(0, 10), machine, native, native_run: nativeRun, browser };
+const webgpuCalls = read('webgpu-calls.json');
+let report;
+if (process.argv.includes('--webgpu-calls')) {
+  report = { ...JSON.parse(readFileSync(resolve(root, 'docs/benchmarks.json'), 'utf8')), webgpu_calls: webgpuCalls };
+} else {
+  const [native, browser] = [read('native.json'), read('browser.json')];
+  const nativeRuns = ['default', 'paper'].map((config) => read(`native-run-${config}.json`));
+  const nativeRun = { runs: nativeRuns.map((r) => r.run), threads: nativeRuns[0].threads, peak_memory_mib: Math.max(...nativeRuns.map((r) => r.peak_memory_mib)) };
+  const machine = `${native.machine}; ${os.type()} ${os.release()}; no GPU`;
+  report = { measured_on: new Date().toISOString().slice(0, 10), machine, native, native_run: nativeRun, browser, webgpu_calls: webgpuCalls };
+}
+const { machine, native, native_run: nativeRun, browser } = report;
 writeFileSync(resolve(root, 'docs/benchmarks.json'), `${JSON.stringify(report, null, 2)}\n`);
 
 const n = (x, digits = 0) => (x === null || x === undefined ? '–' : Number(x).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
@@ -54,13 +63,17 @@ Native runs use every core (rayon); the page trains in one Web Worker on one cor
 
 ## What a step asks of WebGPU
 
-Counted in headless Chromium by the benchmark's own worker (\`www/fixtures/gpu-count-worker.js\`),
+Measured on ${report.webgpu_calls.measured_on}, ${report.webgpu_calls.browser}. Counted by the benchmark's own worker (\`www/fixtures/gpu-count-worker.js\`),
 which wraps the WebGPU API before it loads the trainer's wasm: calls per step over one
 \`step(n)\` call after a warm-up, and per draw of the page's two pictures. On SwiftShader the
 milliseconds mean little; the counts carry over to any GPU, and at tens of microseconds of API
 cost per dispatch, a step's dispatches are its floor there.
 
-${gpuTable(browser.webgpu_calls)}
+${gpuTable(report.webgpu_calls)}
+
+The kernels a step dispatches most (batch 16, per step; cubecl's names with their hashes):
+${(report.webgpu_calls.results[0]?.kernels_per_step?.top ?? []).slice(0, 12).map(([name, count]) => `\`${name}\` ${n(count, 1)}`).join(', ')}; ${report.webgpu_calls.results[0]?.kernels_per_step?.distinct ?? '–'} distinct kernels in all.
+
 
 ## The page
 

@@ -128,9 +128,12 @@ impl Trainer {
         self.discriminator = self.adam_d.step(self.lr, self.discriminator.clone(), grads);
 
         // Generator: L_G = L(G(z_G)), through the updated D, plus w · the mode-seeking term.
+        // D's weights take no gradient here: the backward pass then skips their convolutions
+        // (the gradient reaching G is the same).
+        let critic = self.discriminator.clone().no_grad();
         let generated = self.generator.forward(z_g.clone()); // [batch, channels, size, size]
         let fake = noisy(generated.clone());
-        let loss_fake = reconstruction_loss(fake.clone(), self.discriminator.forward(fake));
+        let loss_fake = reconstruction_loss(fake.clone(), critic.forward(fake));
         let mut loss_g = generator_loss(loss_fake.clone());
         if config.mode_seeking > 0.0 {
             loss_g = loss_g + mode_seeking(z_g, generated).mul_scalar(config.mode_seeking);
