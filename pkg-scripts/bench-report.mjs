@@ -35,8 +35,8 @@ function gpuTable(calls) {
     [`per step, batch ${r.batch} (${r.steps} steps in one call)`, ...columns.map(([k]) => n(r.per_step[k], 1)), n(r.ms_per_step, 0)],
     [`per draw of both pictures, batch ${r.batch}`, ...columns.map(([k]) => n(r.per_draw[k], 0)), ''],
   ]));
-  const reference = [calls.reference.what, n(calls.reference.dispatchWorkgroups), n(calls.reference.submit), ...columns.slice(2).map(() => '–'), ''];
-  return table(['', ...columns.map(([, name]) => name), 'ms/step (SwiftShader)'], [...rows, reference]);
+  const references = calls.references.map((r) => [r.what, ...columns.map(([k]) => (k in r ? n(r[k]) : '–')), '']);
+  return table(['', ...columns.map(([, name]) => name), 'ms/step (SwiftShader)'], [...rows, ...references]);
 }
 const model = native.results[0].model;
 
