@@ -67,21 +67,23 @@ impl ModuleMapper for Update<'_> {
         let (id, value, mapper) = param.consume();
         let value = value.inner(); // no graph through the update
         let shape = value.dims();
-        let grad = grad.inner().flatten::<1>(0, D - 1);
+        // In the weight's shape, not flattened: burn's wgpu backend returns convolution weight
+        // gradients channels-last, and flattening one is a copy kernel per weight per step.
+        let grad = grad.inner(); // [shape]
         let (b1, b2) = (self.adam.beta1, self.adam.beta2);
         let key = self.path.join(".");
         let (m, v) = match self.adam.moments.remove(&key) {
             Some(Moments { m, v }) => (
-                m.mul_scalar(b1) + grad.clone().mul_scalar(1.0 - b1),
-                v.mul_scalar(b2) + grad.powi_scalar(2).mul_scalar(1.0 - b2),
+                m.reshape(shape).mul_scalar(b1) + grad.clone().mul_scalar(1.0 - b1),
+                v.reshape(shape).mul_scalar(b2) + grad.powi_scalar(2).mul_scalar(1.0 - b2),
             ),
             None => (grad.clone().mul_scalar(1.0 - b1), grad.powi_scalar(2).mul_scalar(1.0 - b2)),
         };
         let m_hat = m.clone().div_scalar(self.correction1);
         let v_hat = v.clone().div_scalar(self.correction2);
-        let step = m_hat.div(v_hat.sqrt().add_scalar(self.adam.epsilon)).mul_scalar(self.lr);
-        self.adam.moments.insert(key, Moments { m, v });
-        let updated = value - step.reshape(shape);
+        let step = m_hat.div(v_hat.sqrt().add_scalar(self.adam.epsilon)).mul_scalar(self.lr); // [shape]
+        let updated = value - step;
+        self.adam.moments.insert(key, Moments { m: m.flatten(0, D - 1), v: v.flatten(0, D - 1) });
         Param::from_mapped_value(id, updated.autodiff().require_grad(), mapper)
     }
 }
