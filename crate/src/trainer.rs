@@ -256,13 +256,9 @@ fn reconstruction_losses(discriminator: &Discriminator, real: Tensor<4>, fake: T
     let batch = real.dims()[0];
     let images = Tensor::cat(vec![real, fake], 0); // [2·batch, channels, size, size]
     let reconstructions = discriminator.forward(images.clone()); // [2·batch, channels, size, size]
-    let half = |t: Tensor<4>, real: bool| match real {
-        true => t.slice([0..batch]),
-        false => t.slice([batch..2 * batch]),
-    };
-    let loss_real = reconstruction_loss(half(images.clone(), true), half(reconstructions.clone(), true)); // [1]
-    let loss_fake = reconstruction_loss(half(images, false), half(reconstructions, false)); // [1]
-    (loss_real, loss_fake)
+    let halves = |t: Tensor<4>| (t.clone().slice([0..batch]), t.slice([batch..2 * batch])); // [batch, …] each
+    let ((real, fake), (real_out, fake_out)) = (halves(images), halves(reconstructions));
+    (reconstruction_loss(real, real_out), reconstruction_loss(fake, fake_out)) // [1], [1]
 }
 
 fn check_finite(step: u64, what: &'static str, value: f32) -> Result<()> {
