@@ -16,22 +16,24 @@ const REFERENCES = [
 ];
 
 /** Counts for `steps` steps of the default model at `batch`, in one step(steps) call. */
-async function gpuCounts(chromium, url, batch, steps) {
+async function gpuCounts(chromium, url, batch, steps, warmup) {
   const page = await open(await chromium.newContext(), `${url}fixtures/blank.html`);
   try {
-    return await page.evaluate(({ batch, steps }) => new Promise((resolve) => {
+    return await page.evaluate(({ batch, steps, warmup }) => new Promise((resolve) => {
       const worker = new Worker('./gpu-count-worker.js', { type: 'module' });
       worker.onmessage = ({ data }) => resolve(data);
       worker.onerror = (e) => resolve({ error: e.message ?? 'the worker failed to load' });
-      worker.postMessage({ batch, steps });
-    }), { batch, steps });
+      worker.postMessage({ batch, steps, warmup });
+    }), { batch, steps, warmup });
   } finally {
     await page.context().close();
   }
 }
 
-// SwiftShader takes seconds a step, more at batch 64.
+// SwiftShader takes seconds a step, more at batch 64. BENCH_WARMUP sets the steps run before
+// counting (10: shaders compiled and fusion settled; more shows whether buffers stop being made).
 const COUNTED_STEPS = { 16: 5, 64: 2 };
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 10);
 
 {
   const server = await serve();
@@ -41,7 +43,7 @@ const COUNTED_STEPS = { 16: 5, 64: 2 };
   try {
     for (const batch of (process.env.BENCH_BATCHES ?? '16,64').split(',').map(Number)) {
       console.error(`WebGPU counts, batch ${batch}`);
-      results.push(await gpuCounts(chromium, server.url, batch, COUNTED_STEPS[batch] ?? 2));
+      results.push(await gpuCounts(chromium, server.url, batch, COUNTED_STEPS[batch] ?? 2, WARMUP));
     }
   } finally {
     version = chromium.version();

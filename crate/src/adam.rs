@@ -4,6 +4,7 @@
 //! the browser, and restore it onto `Device::default()`. Keeping the moments here, keyed by the
 //! parameter's module path, lets a checkpoint read them asynchronously on any device.
 
+use crate::named::{device_axes, device_shape, from_device_axes};
 use burn::module::{ModuleMapper, Param};
 use burn::optim::GradientsParams;
 use burn::prelude::*;
@@ -12,8 +13,36 @@ use std::collections::BTreeMap;
 /// First and second moment of one parameter, flattened.
 #[derive(Clone, Debug)]
 pub struct Moments {
-    pub m: Tensor<1>,
-    pub v: Tensor<1>,
+    m: Tensor<1>,
+    v: Tensor<1>,
+    /// The parameter's shape in [`device_axes`] order, once an update has flattened the moments
+    /// in that order; `None` while they are in the parameter's own order (as files hold them).
+    device_shape: Option<Vec<usize>>,
+}
+
+impl Moments {
+    /// Moments as a checkpoint stores them: flattened in the parameter's own axis order.
+    pub fn from_file(m: Tensor<1>, v: Tensor<1>) -> Self {
+        Self { m, v, device_shape: None }
+    }
+
+    /// m and v flattened in the parameter's own axis order, for a file (a copy for conv weights).
+    pub fn in_file_order(&self) -> (Tensor<1>, Tensor<1>) {
+        let file_order = |t: &Tensor<1>| match self.device_shape.as_deref() {
+            Some(&[a, b, c, d]) => from_device_axes(t.clone().reshape([a, b, c, d])).flatten(0, 3),
+            _ => t.clone(),
+        };
+        (file_order(&self.m), file_order(&self.v))
+    }
+
+    /// m and v in the parameter's `shape`, laid out in [`device_axes`] order.
+    fn in_device_order<const D: usize>(self, shape: [usize; D]) -> (Tensor<D>, Tensor<D>) {
+        let device_order = |t: Tensor<1>| match self.device_shape {
+            Some(_) => t.reshape(device_shape(shape)),
+            None => t.reshape(shape).permute(device_axes::<D>()),
+        };
+        (device_order(self.m), device_order(self.v))
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -65,25 +94,27 @@ impl ModuleMapper for Update<'_> {
             return param;
         };
         let (id, value, mapper) = param.consume();
+        // Computed in device_axes order, so the updated weight is laid out as the convolutions
+        // read it: fusion writes its output in the layout most of its inputs have.
         let value = value.inner(); // no graph through the update
         let shape = value.dims();
-        // In the weight's shape, not flattened: burn's wgpu backend returns convolution weight
-        // gradients channels-last, and flattening one is a copy kernel per weight per step.
-        let grad = grad.inner(); // [shape]
+        let value = value.permute(device_axes::<D>()); // [device shape]
+        let grad = grad.inner().permute(device_axes::<D>()); // [device shape]
         let (b1, b2) = (self.adam.beta1, self.adam.beta2);
         let key = self.path.join(".");
         let (m, v) = match self.adam.moments.remove(&key) {
-            Some(Moments { m, v }) => (
-                m.reshape(shape).mul_scalar(b1) + grad.clone().mul_scalar(1.0 - b1),
-                v.reshape(shape).mul_scalar(b2) + grad.powi_scalar(2).mul_scalar(1.0 - b2),
-            ),
+            Some(moments) => {
+                let (m, v) = moments.in_device_order(shape);
+                (m.mul_scalar(b1) + grad.clone().mul_scalar(1.0 - b1), v.mul_scalar(b2) + grad.powi_scalar(2).mul_scalar(1.0 - b2))
+            }
             None => (grad.clone().mul_scalar(1.0 - b1), grad.powi_scalar(2).mul_scalar(1.0 - b2)),
         };
         let m_hat = m.clone().div_scalar(self.correction1);
         let v_hat = v.clone().div_scalar(self.correction2);
-        let step = m_hat.div(v_hat.sqrt().add_scalar(self.adam.epsilon)).mul_scalar(self.lr); // [shape]
-        let updated = value - step;
-        self.adam.moments.insert(key, Moments { m: m.flatten(0, D - 1), v: v.flatten(0, D - 1) });
+        let step = m_hat.div(v_hat.sqrt().add_scalar(self.adam.epsilon)).mul_scalar(self.lr); // [device shape]
+        let updated = from_device_axes(value - step); // [shape], laid out in device order
+        let moments = Moments { m: m.flatten(0, D - 1), v: v.flatten(0, D - 1), device_shape: Some(device_shape(shape).to_vec()) };
+        self.adam.moments.insert(key, moments);
         Param::from_mapped_value(id, updated.autodiff().require_grad(), mapper)
     }
 }
@@ -111,5 +142,23 @@ mod tests {
         assert!((after[1] - (before[1] + 0.01)).abs() < 1e-5);
         assert_eq!(adam.moments.len(), 2); // weight and bias
         assert!(layer.weight.val().is_require_grad());
+    }
+
+    #[test]
+    fn a_conv_weight_is_updated_channels_last_and_its_moments_are_filed_in_its_own_order() {
+        let device = Device::flex().autodiff();
+        let conv = burn::nn::conv::Conv2dConfig::new([2, 3], [3, 3]).init(&device);
+        let read = |t: Tensor<1>| futures_lite::future::block_on(crate::named::read(t)).unwrap().values;
+        let x = Tensor::<4>::random([2, 2, 5, 5], burn::tensor::Distribution::Default, &device);
+        let loss = conv.forward(x).powi_scalar(2).sum();
+        let grads = GradientsParams::from_grads(loss.backward(), &conv);
+        let grad = read(grads.get::<4>(conv.weight.id).unwrap().flatten(0, 3)); // [out, in, kh, kw] order
+        let mut adam = Adam::new(0.9, 0.999);
+        let conv = adam.step(0.01, conv, grads);
+        // After one step m = (1 − β1) · g, filed in the weight's own order, whatever its layout.
+        let (m, _) = adam.moments["weight"].in_file_order();
+        let expected: Vec<f32> = grad.iter().map(|g| 0.1 * g).collect();
+        assert!(read(m).iter().zip(&expected).all(|(a, b)| (a - b).abs() <= 1e-6 * b.abs().max(1e-3)));
+        assert_eq!(conv.weight.val().dims(), [3, 2, 3, 3]);
     }
 }

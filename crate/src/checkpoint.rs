@@ -46,7 +46,8 @@ pub async fn to_bytes(trainer: &Trainer) -> Result<Vec<u8>> {
         read_module(&ema.generator, "generator_ema", &mut tensors).await?;
     }
     for (prefix, adam) in [("adam_d", &trainer.adam_d), ("adam_g", &trainer.adam_g)] {
-        for (path, Moments { m, v }) in &adam.moments {
+        for (path, moments) in &adam.moments {
+            let (m, v) = moments.in_file_order();
             tensors.insert(format!("{prefix}.m.{path}"), read(m.clone()).await?);
             tensors.insert(format!("{prefix}.v.{path}"), read(v.clone()).await?);
         }
@@ -107,7 +108,7 @@ fn restore_adam(adam: &mut Adam, prefix: &str, steps: u64, take: &mut impl FnMut
     for path in names.iter().filter_map(|name| name.strip_prefix(&m_prefix)) {
         let m = take(&format!("{prefix}.m.{path}"))?;
         let v = take(&format!("{prefix}.v.{path}"))?;
-        adam.moments.insert(path.to_string(), Moments { m, v });
+        adam.moments.insert(path.to_string(), Moments::from_file(m, v));
     }
     Ok(())
 }

@@ -4,7 +4,7 @@
 //! is unchanged: G trains as before and the average only follows it.
 
 use crate::model::Generator;
-use crate::named::params;
+use crate::named::{device_shape, from_device_axes, params};
 use burn::module::{ModuleMapper, Param};
 use burn::prelude::*;
 use std::collections::BTreeMap;
@@ -64,7 +64,8 @@ impl ModuleMapper for Blend {
         };
         let (id, average, mapper) = param.consume();
         let shape = average.dims();
-        let blended = average.mul_scalar(self.beta) + theta.reshape(shape).mul_scalar(1.0 - self.beta);
+        let theta = from_device_axes(theta.reshape(device_shape(shape))); // [shape]
+        let blended = average.mul_scalar(self.beta) + theta.mul_scalar(1.0 - self.beta);
         Param::from_mapped_value(id, blended, mapper)
     }
 }

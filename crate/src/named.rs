@@ -36,11 +36,54 @@ fn first_line(text: &str) -> String {
     text.lines().map(str::trim).find(|line| !line.is_empty()).unwrap_or("unknown error").to_string()
 }
 
-/// Every float parameter of `module`, flattened and without autodiff, by `prefix.path.to.param`.
+/// The order the training step keeps a parameter's axes in on the device: a convolution's
+/// weight `[out, in, kh, kw]` channels-last, as `[out, kh, kw, in]`, anything else as shaped.
+///
+/// burn's GPU convolutions (forward and data gradient) read weights channels-last and copy any
+/// other layout first: one copy kernel per convolution, ~76 of a default step's 583 dispatches.
+/// The weights keep their shape (and files their order); only their memory is laid out so.
+pub fn device_axes<const D: usize>() -> [usize; D] {
+    std::array::from_fn(|i| if D == 4 { [0, 2, 3, 1][i] } else { i })
+}
+
+/// `shape` with its axes in [`device_axes`] order.
+pub fn device_shape<const D: usize>(shape: [usize; D]) -> [usize; D] {
+    device_axes::<D>().map(|axis| shape[axis])
+}
+
+/// Undoes [`device_axes`]: a tensor of [`device_shape`] viewed in its parameter's shape.
+pub fn from_device_axes<const D: usize>(tensor: Tensor<D>) -> Tensor<D> {
+    let axes = device_axes::<D>();
+    let inverse: [usize; D] = std::array::from_fn(|i| axes.iter().position(|&axis| axis == i).unwrap_or(i));
+    tensor.permute(inverse)
+}
+
+/// Every float parameter of `module` without autodiff, by `prefix.path.to.param`, flattened in
+/// [`device_axes`] order (which costs no copy once the training step has laid them out so).
 pub fn params<M: Module>(module: &M, prefix: &str) -> BTreeMap<String, Tensor<1>> {
-    let mut collector = Collector { path: vec![prefix.to_string()], tensors: Vec::new() };
-    module.visit(&mut collector);
-    collector.tensors.into_iter().map(|(name, _, tensor)| (name, tensor)).collect()
+    let mut walker = DeviceOrder { path: vec![prefix.to_string()], tensors: BTreeMap::new() };
+    module.visit(&mut walker);
+    walker.tensors
+}
+
+struct DeviceOrder {
+    path: Vec<String>,
+    tensors: BTreeMap<String, Tensor<1>>,
+}
+
+impl ModuleVisitor for DeviceOrder {
+    fn enter_module(&mut self, name: &str, _container: &str) {
+        self.path.push(name.to_string());
+    }
+
+    fn exit_module(&mut self, _name: &str, _container: &str) {
+        self.path.pop();
+    }
+
+    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+        let value = param.val().inner().permute(device_axes::<D>());
+        self.tensors.insert(self.path.join("."), value.flatten::<1>(0, D - 1));
+    }
 }
 
 /// Every float parameter of `module`, named `prefix.path.to.param`.
