@@ -30,10 +30,11 @@ async function gpuCounts(chromium, url, batch, steps, warmup) {
   }
 }
 
-// SwiftShader takes seconds a step, more at batch 64. BENCH_WARMUP sets the steps run before
-// counting (10: shaders compiled and fusion settled; more shows whether buffers stop being made).
+// SwiftShader takes seconds a step, more at batch 64. Steps run before counting: by 10 shaders
+// are compiled and fusion has settled, but cubecl's pool still grows (a dozen small uniform
+// buffers a step at step 11); by 40 a step creates none. BENCH_WARMUP overrides both.
 const COUNTED_STEPS = { 16: 5, 64: 2 };
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 10);
+const WARMUP = { 16: 40, 64: 10 };
 
 {
   const server = await serve();
@@ -43,7 +44,7 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 10);
   try {
     for (const batch of (process.env.BENCH_BATCHES ?? '16,64').split(',').map(Number)) {
       console.error(`WebGPU counts, batch ${batch}`);
-      results.push(await gpuCounts(chromium, server.url, batch, COUNTED_STEPS[batch] ?? 2, WARMUP));
+      results.push(await gpuCounts(chromium, server.url, batch, COUNTED_STEPS[batch] ?? 2, Number(process.env.BENCH_WARMUP ?? WARMUP[batch] ?? 10)));
     }
   } finally {
     version = chromium.version();

@@ -32,11 +32,30 @@ function gpuTable(calls) {
   if (!calls) return '(not measured)';
   const columns = [['dispatchWorkgroups', 'dispatches'], ['submit', 'submits'], ['createBindGroup', 'bind groups'], ['createBuffer', 'buffers created'], ['writeBuffer', 'writeBuffer'], ['mapAsync', 'mapAsync']];
   const rows = calls.results.flatMap((r) => (r.error ? [[`batch ${r.batch}`, `failed: ${r.error}`, ...columns.slice(1).map(() => ''), '']] : [
-    [`per step, batch ${r.batch} (${r.steps} steps in one call)`, ...columns.map(([k]) => n(r.per_step[k], 1)), n(r.ms_per_step, 0)],
+    [`per step, batch ${r.batch} (${r.steps} steps in one call, after ${r.warmup ?? 10})`, ...columns.map(([k]) => n(r.per_step[k], 1)), n(r.ms_per_step, 0)],
     [`per draw of both pictures, batch ${r.batch}`, ...columns.map(([k]) => n(r.per_draw[k], 0)), ''],
   ]));
   const references = calls.references.map((r) => [r.what, ...columns.map(([k]) => (k in r ? n(r[k]) : '–')), '']);
   return table(['', ...columns.map(([, name]) => name), 'ms/step (SwiftShader)'], [...rows, ...references]);
+}
+// cubecl's kernel names grouped by what they do, to read a step's dispatches as operations.
+const OPERATIONS = [
+  ['convolutions: forward and weight gradient (direct)', /^direct_conv2d/],
+  ['transposed convolutions: data gradient', /^conv_transpose2d/],
+  ['layout copies (into_contiguous)', /^copy_kernel/],
+  ['fused element-wise', /^elemwise_fuse/],
+  ['reductions', /^reduce/],
+  ['matrix products (linear layers)', /^matmul/],
+  ['nearest-neighbour upsampling and its gradient', /interpolate/],
+  ['slices written into a tensor', /^slice_assign/],
+];
+function byOperation(kernels) {
+  const totals = new Map([...OPERATIONS.map(([what]) => [what, 0]), ['other (unfused element-wise and the rest)', 0]]);
+  for (const [name, count] of kernels) {
+    const [what] = OPERATIONS.find(([, pattern]) => pattern.test(name)) ?? ['other (unfused element-wise and the rest)'];
+    totals.set(what, totals.get(what) + count);
+  }
+  return [...totals].filter(([, count]) => count > 0).map(([what, count]) => [what, n(count, 1)]);
 }
 const model = native.results[0].model;
 
@@ -71,8 +90,15 @@ cost per dispatch, a step's dispatches are its floor there.
 
 ${gpuTable(report.webgpu_calls)}
 
+A step's dispatches by operation (batch 16, per step):
+
+${table(['operation', 'dispatches'], byOperation(report.webgpu_calls.results[0]?.kernels_per_step?.top ?? []))}
+
 The kernels a step dispatches most (batch 16, per step; cubecl's names with their hashes):
 ${(report.webgpu_calls.results[0]?.kernels_per_step?.top ?? []).slice(0, 12).map(([name, count]) => `\`${name}\` ${n(count, 1)}`).join(', ')}; ${report.webgpu_calls.results[0]?.kernels_per_step?.distinct ?? '–'} distinct kernels in all.
+
+Layout copies by the byte sizes of their bound buffers (batch 16, per step): ${(report.webgpu_calls.results[0]?.copies_per_step ?? []).slice(0, 12).map(([what, count]) => `${what.replace(/^copy_kernel_?/, '')}: ${n(count, 1)}`).join('; ') || '–'}.
+Buffers created in a step (batch 16, per step, by WebGPU usage flags and size): ${(report.webgpu_calls.results[0]?.buffers_created_per_step ?? []).map(([what, count]) => `${what}: ${n(count, 1)}`).join('; ') || 'none'}.
 
 
 ## The page
