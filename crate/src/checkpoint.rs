@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::model::{Discriminator, Generator};
 use crate::named::{HostTensor, load_module, read, read_module};
 use crate::trainer::{Plateau, Trainer};
-use crate::weights::{CHECKPOINT_FORMAT, WEIGHTS_FORMAT, Weights, deserialize, from_json, serialize, to_json, train_config};
+use crate::weights::{CHECKPOINT_FORMAT, FileKind, WEIGHTS_FORMAT, Weights, deserialize, from_json, serialize, to_json, train_config};
 use burn::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -111,6 +111,15 @@ fn restore_adam(adam: &mut Adam, prefix: &str, steps: u64, take: &mut impl FnMut
         adam.moments.insert(path.to_string(), Moments::from_file(m, v));
     }
     Ok(())
+}
+
+/// A run from either kind of file, as its `format` says: a checkpoint resumes as saved; an export
+/// starts a fresh run of `config` from its weights ([`from_weights`]).
+pub fn open(bytes: &[u8], file: &str, config: TrainConfig, device: &Device) -> Result<Trainer> {
+    match FileKind::of(bytes, file)? {
+        FileKind::Checkpoint => from_bytes(bytes, file, device),
+        FileKind::Weights => from_weights(bytes, file, config, device),
+    }
 }
 
 /// Weights only (G and D) with the model config: what the sampler widget and other tools load.

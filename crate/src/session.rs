@@ -54,6 +54,11 @@ impl Session {
         Self::around(checkpoint::from_weights(bytes, file, config, device)?, images)
     }
 
+    /// A run from a file the user chose, of either kind (see [`checkpoint::open`]).
+    pub fn open(bytes: &[u8], file: &str, config: TrainConfig, device: &Device, images: Images) -> Result<Self> {
+        Self::around(checkpoint::open(bytes, file, config, device)?, images)
+    }
+
     fn around(trainer: Trainer, images: Images) -> Result<Self> {
         let model = &trainer.config.model;
         if model.channels != 1 {

@@ -15,6 +15,28 @@ pub const CHECKPOINT_FORMAT: &str = "began-checkpoint";
 pub const WEIGHTS_FORMAT: &str = "began-weights";
 pub const VERSION: u32 = 1;
 
+/// The two kinds of file this project writes, told apart by their `format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    /// A whole run (`began-checkpoint`): it resumes.
+    Checkpoint,
+    /// Weights and the model config only (`began-weights`): a run can start from them.
+    Weights,
+}
+
+impl FileKind {
+    /// The kind of `bytes`, from the `format` in their header; anything else (not safetensors,
+    /// another format) is the error that reading them as an export would give.
+    /// Reads the header alone; the tensors are checked by whatever then loads the file.
+    pub fn of(bytes: &[u8], file: &str) -> Result<Self> {
+        match format(&metadata(bytes, file)?) {
+            CHECKPOINT_FORMAT => Ok(Self::Checkpoint),
+            WEIGHTS_FORMAT => Ok(Self::Weights),
+            found => Err(Error::WrongFormat { file: file.to_string(), found: found.to_string(), expected: WEIGHTS_FORMAT }),
+        }
+    }
+}
+
 /// The networks of an export (or of a checkpoint), checked and ready to load onto a device.
 pub struct Weights {
     pub model: ModelConfig,
@@ -29,9 +51,7 @@ impl Weights {
         let bad = |reason: String| Error::BadCheckpoint { file: file.to_string(), reason };
         let (metadata, tensors) = deserialize(bytes, file, WEIGHTS_FORMAT).or_else(|e| match e {
             // Either format will do; when neither matches, the export's error says it best.
-            Error::BadCheckpoint { ref reason, .. } if reason.starts_with("format is") => {
-                deserialize(bytes, file, CHECKPOINT_FORMAT).map_err(|_| e)
-            }
+            Error::WrongFormat { .. } => deserialize(bytes, file, CHECKPOINT_FORMAT).map_err(|_| e),
             e => Err(e),
         })?;
         let model = match train_config(&metadata) {
@@ -106,15 +126,25 @@ pub(crate) fn serialize(format: &str, tensors: &BTreeMap<String, HostTensor>, me
     safetensors::serialize(views, Some(metadata.clone())).map_err(|e| Error::Device(format!("safetensors: {e}")))
 }
 
-pub(crate) fn deserialize(bytes: &[u8], file: &str, format: &str) -> Result<(HashMap<String, String>, BTreeMap<String, HostTensor>)> {
+/// The header's metadata, checked to describe exactly these bytes; the tensors are not read.
+fn metadata(bytes: &[u8], file: &str) -> Result<HashMap<String, String>> {
+    let (_, header) = SafeTensors::read_metadata(bytes)
+        .map_err(|e| Error::BadCheckpoint { file: file.to_string(), reason: format!("not a complete safetensors file ({e:?})") })?;
+    Ok(header.metadata().clone().unwrap_or_default())
+}
+
+fn format(metadata: &HashMap<String, String>) -> &str {
+    metadata.get("format").map(String::as_str).unwrap_or("none")
+}
+
+pub(crate) fn deserialize(bytes: &[u8], file: &str, format_wanted: &'static str) -> Result<(HashMap<String, String>, BTreeMap<String, HostTensor>)> {
     let bad = |reason: String| Error::BadCheckpoint { file: file.to_string(), reason };
-    let parsed = SafeTensors::deserialize(bytes).map_err(|e| bad(format!("not a complete safetensors file ({e:?})")))?;
-    let (_, header) = SafeTensors::read_metadata(bytes).map_err(|e| bad(format!("{e:?}")))?;
-    let metadata = header.metadata().clone().unwrap_or_default();
-    let found = metadata.get("format").map(String::as_str).unwrap_or("none");
-    if found != format {
-        return Err(bad(format!("format is `{found}`, expected `{format}`")));
+    let metadata = metadata(bytes, file)?;
+    let found = format(&metadata);
+    if found != format_wanted {
+        return Err(Error::WrongFormat { file: file.to_string(), found: found.to_string(), expected: format_wanted });
     }
+    let parsed = SafeTensors::deserialize(bytes).map_err(|e| bad(format!("not a complete safetensors file ({e:?})")))?;
     let version = metadata.get("version").map(String::as_str).unwrap_or("none");
     if version != VERSION.to_string() {
         return Err(bad(format!("version {version}; this build reads version {VERSION}")));

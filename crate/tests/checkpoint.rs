@@ -3,7 +3,9 @@
 
 mod common;
 
-use began::checkpoint::{export, from_bytes, load_generator, to_bytes};
+use began::checkpoint::{export, from_bytes, load_generator, open, to_bytes};
+use began::weights::FileKind;
+use began::Error;
 use began::data::Batches;
 use began::named::read;
 use began::{ModelConfig, Stats, TrainConfig, Trainer};
@@ -43,6 +45,32 @@ fn resuming_gives_the_same_next_losses_as_never_stopping() {
     let mut batches = Batches::new(common::mnist(256), 16, 11).unwrap();
     let after_resume = steps(&mut resumed, &mut batches, 4);
     assert_eq!(uninterrupted, after_resume);
+}
+
+#[test]
+fn a_file_opens_as_its_format_says_not_as_its_error_text_reads() {
+    let mut batches = Batches::new(common::mnist(256), 16, 11).unwrap();
+    let mut trainer = Trainer::new(config(), &Device::flex()).unwrap();
+    steps(&mut trainer, &mut batches, 2);
+    let (run, weights) = (block_on(to_bytes(&trainer)).unwrap(), block_on(export(&trainer)).unwrap());
+    assert_eq!(FileKind::of(&run, "run").unwrap(), FileKind::Checkpoint);
+    assert_eq!(FileKind::of(&weights, "model").unwrap(), FileKind::Weights);
+
+    // A checkpoint resumes as saved, whatever config is offered; an export starts that config.
+    let other = config().with_gamma(0.5).with_seed(3);
+    let resumed = open(&run, "run", other.clone(), &Device::flex()).unwrap();
+    assert_eq!((resumed.step, &resumed.config), (2, &config()));
+    let fresh = open(&weights, "model", other.clone(), &Device::flex()).unwrap();
+    assert_eq!((fresh.step, &fresh.config), (0, &other));
+
+    // Neither kind: a typed error that names what the file is, from the header alone.
+    let classifier = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../www/models/mnist-classifier.safetensors")).unwrap();
+    match open(&classifier, "classifier", other.clone(), &Device::flex()).err().expect("not a run") {
+        Error::WrongFormat { found, .. } => assert_eq!(found, "began-classifier"),
+        error => panic!("expected WrongFormat, got {error}"),
+    }
+    // An export where a whole run is needed is refused by kind too.
+    assert!(matches!(from_bytes(&weights, "model", &Device::flex()), Err(Error::WrongFormat { .. })));
 }
 
 #[test]

@@ -82,6 +82,14 @@ fn train_sample_export_and_resume() {
     let output = began(&["sample", "--checkpoint", weights.to_str().unwrap(), "--out", grid.to_str().unwrap()]);
     assert!(output.status.success(), "the export should sample too: {}", stderr(&output));
 
+    // An export has no run to continue: --resume starts a fresh run of the flags from its weights.
+    let fresh = tempdir("from-export");
+    let args = ["train", "--dataset", "mnist", "--steps", "5", "--log-every", "5", "--resume", weights.to_str().unwrap()];
+    let output = began(&[&args[..], &["--data-dir", data.to_str().unwrap(), "--out", fresh.to_str().unwrap()]].concat());
+    assert!(output.status.success(), "{}", stderr(&output));
+    let metrics = std::fs::read_to_string(fresh.join("metrics.csv")).unwrap();
+    assert_eq!(metrics.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect::<Vec<_>>(), ["5"], "{metrics}");
+
     train("30", Some(checkpoint));
     let metrics = std::fs::read_to_string(dir.join("metrics.csv")).unwrap();
     assert!(metrics.lines().last().unwrap().starts_with("30,"), "{metrics}");

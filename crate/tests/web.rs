@@ -118,6 +118,20 @@ async fn a_checkpoint_resumes_at_its_step() {
 }
 
 #[wasm_bindgen_test]
+async fn a_chosen_file_opens_as_its_format_says() {
+    let (images, labels) = dataset();
+    let trainer = WebTrainer::create(small_config(), "cpu".into(), images.clone(), labels.clone()).await.map_err(message).unwrap();
+    JsFuture::from(trainer.step(3)).await.map_err(message).unwrap();
+    let run: Uint8Array = JsFuture::from(trainer.save()).await.map_err(message).unwrap().dyn_into().unwrap();
+    let export: Uint8Array = JsFuture::from(trainer.export()).await.map_err(message).unwrap().dyn_into().unwrap();
+    let open = |file: Vec<u8>| WebTrainer::open(file, small_config(), "cpu".into(), images.clone(), labels.clone());
+    assert_eq!(open(run.to_vec()).await.map_err(message).unwrap().step_count().unwrap(), 3.0);
+    assert_eq!(open(export.to_vec()).await.map_err(message).unwrap().step_count().unwrap(), 0.0);
+    let error = open(b"not a run".to_vec()).await.err().expect("should fail");
+    assert!(message(error).starts_with("BadCheckpoint"));
+}
+
+#[wasm_bindgen_test]
 async fn the_sampler_draws_an_export_and_refuses_what_is_not_one() {
     let (images, labels) = dataset();
     let trainer = WebTrainer::create(small_config(), "cpu".into(), images, labels).await.map_err(message).unwrap();

@@ -66,11 +66,8 @@ async function create({ config, backend, dataset, checkpoint, weights }, mine) {
   const make = (b) => {
     if (weights) return WebTrainer.from_weights(new Uint8Array(weights), config, b, nextData.images, nextData.labels);
     if (!checkpoint) return WebTrainer.create(config, b, nextData.images, nextData.labels);
-    return WebTrainer.resume(new Uint8Array(checkpoint), b, nextData.images, nextData.labels).catch((error) => {
-      // An exported generator (not a whole run) chosen as a checkpoint: start from its weights.
-      if (error.name !== 'BadCheckpoint' || !/format is `began-weights`/.test(error.message)) throw error;
-      return WebTrainer.from_weights(new Uint8Array(checkpoint), config, b, nextData.images, nextData.labels);
-    });
+    // A checkpoint resumes; an export (weights only) starts a fresh run of `config` from them.
+    return WebTrainer.open(new Uint8Array(checkpoint), config, b, nextData.images, nextData.labels);
   };
   // The new session is built before the current one is dropped: a bad file leaves the run as it was.
   let next;

@@ -175,7 +175,8 @@ pub struct TrainArgs {
     pub no_tanh: bool,
     #[arg(long, value_enum, default_value_t = Backend::Cpu)]
     pub backend: Backend,
-    /// Continue from this checkpoint; its config is used, with the flags above overriding it.
+    /// Continue from this checkpoint; its config is used, with the flags above overriding it. An
+    /// export (`began export`, www/models/) instead starts a fresh run of the flags from its weights.
     #[arg(long)]
     pub resume: Option<PathBuf>,
     /// Steps between rows of metrics.csv.

@@ -4,6 +4,7 @@ use super::args::TrainArgs;
 use super::{Failure, Outcome, block_on, device, png};
 use super::quality::QualityLog;
 use began::checkpoint;
+use began::weights::FileKind;
 use began::data::{Batches, Split, load};
 use began::files::{read, write_atomic};
 use began::grid::{GRID_SIDE, grid};
@@ -19,6 +20,21 @@ use std::time::Instant;
 pub const CHECKPOINT: &str = "checkpoint.safetensors";
 const HEADER: &str = "step,loss_real,loss_fake,loss_d,loss_g,k,m_global,lr,ms_per_step";
 
+/// The run `--resume` names: a checkpoint continues with the flags given overriding its config;
+/// an export has no run to continue, so a fresh run of the flags starts from its weights.
+fn continued(args: &TrainArgs, path: &Path, device: &burn::tensor::Device) -> Result<Trainer, Failure> {
+    let (bytes, file) = (read(path)?, path.display().to_string());
+    if FileKind::of(&bytes, &file)? == FileKind::Weights {
+        return Ok(checkpoint::from_weights(&bytes, &file, config_from(args)?, device)?);
+    }
+    let mut trainer = checkpoint::from_bytes(&bytes, &file, device)?;
+    let c = &trainer.config;
+    let (gamma, lambda_k, lr) = (args.gamma.unwrap_or(c.gamma), args.lambda_k.unwrap_or(c.lambda_k), args.lr.unwrap_or(trainer.lr));
+    let mode_seeking = args.mode_seeking.unwrap_or(c.mode_seeking);
+    trainer.set_hyperparameters(gamma, lambda_k, lr, mode_seeking)?;
+    Ok(trainer)
+}
+
 pub fn run(args: TrainArgs) -> Outcome {
     let device = device(args.backend)?;
     let data_dir = &args.data_dir;
@@ -30,15 +46,7 @@ pub fn run(args: TrainArgs) -> Outcome {
         )));
     }
     let mut trainer = match &args.resume {
-        Some(path) => {
-            let bytes = read(path)?;
-            let mut trainer = checkpoint::from_bytes(&bytes, &path.display().to_string(), &device)?;
-            let c = &trainer.config;
-            let (gamma, lambda_k, lr) = (args.gamma.unwrap_or(c.gamma), args.lambda_k.unwrap_or(c.lambda_k), args.lr.unwrap_or(trainer.lr));
-            let mode_seeking = args.mode_seeking.unwrap_or(c.mode_seeking);
-            trainer.set_hyperparameters(gamma, lambda_k, lr, mode_seeking)?;
-            trainer
-        }
+        Some(path) => continued(&args, path, &device)?,
         None => Trainer::new(config_from(&args)?, &device)?,
     };
     let images = load(data_dir, args.dataset.dir_name(), Split::Train)?;

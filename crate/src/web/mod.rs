@@ -113,7 +113,7 @@ pub(crate) fn to_js(error: Error) -> JsValue {
     let name = match &error {
         Error::InvalidConfig { .. } | Error::ConfigFormat(_) => "InvalidConfig",
         Error::BadData { .. } => "BadData",
-        Error::BadCheckpoint { .. } => "BadCheckpoint",
+        Error::BadCheckpoint { .. } | Error::WrongFormat { .. } => "BadCheckpoint",
         Error::NonFinite { .. } => "Diverged",
         Error::Device(_) | Error::Io { .. } => "DeviceError",
     };

@@ -35,19 +35,27 @@ impl WebTrainer {
     /// is `"cpu"` or `"webgpu"`, `images` and `labels` are IDX files, gzip'd or not.
     pub async fn create(config: JsValue, backend: String, images: Vec<u8>, labels: Vec<u8>) -> Result<WebTrainer, JsValue> {
         let config = parse_config(config).map_err(to_js)?;
-        Self::open(backend, &images, &labels, |device, images| Session::new(config, device, images)).await
+        Self::start(backend, &images, &labels, |device, images| Session::new(config, device, images)).await
     }
 
     /// A run restored from checkpoint bytes (see [`WebTrainer::save`]) on `backend`.
     pub async fn resume(checkpoint: Vec<u8>, backend: String, images: Vec<u8>, labels: Vec<u8>) -> Result<WebTrainer, JsValue> {
-        Self::open(backend, &images, &labels, |device, images| Session::resume(&checkpoint, "checkpoint", device, images)).await
+        Self::start(backend, &images, &labels, |device, images| Session::resume(&checkpoint, "checkpoint", device, images)).await
     }
 
     /// A fresh run that starts from the weights of an export or checkpoint (fine-tuning a shipped
     /// model): the file fixes the model's shape, `config` (a subset, as in `create`) the rest.
     pub async fn from_weights(weights: Vec<u8>, config: JsValue, backend: String, images: Vec<u8>, labels: Vec<u8>) -> Result<WebTrainer, JsValue> {
         let config = parse_config(config).map_err(to_js)?;
-        Self::open(backend, &images, &labels, |device, images| Session::from_weights(&weights, "model", config, device, images)).await
+        Self::start(backend, &images, &labels, |device, images| Session::from_weights(&weights, "model", config, device, images)).await
+    }
+
+    /// A run from a file the user chose, of either kind, as its `format` says: a checkpoint
+    /// resumes as saved; an export starts a fresh run of `config` (a subset, as in `create`)
+    /// from its weights.
+    pub async fn open(file: Vec<u8>, config: JsValue, backend: String, images: Vec<u8>, labels: Vec<u8>) -> Result<WebTrainer, JsValue> {
+        let config = parse_config(config).map_err(to_js)?;
+        Self::start(backend, &images, &labels, |device, images| Session::open(&file, "checkpoint", config, device, images)).await
     }
 
     /// `"cpu"` or `"webgpu"`.
@@ -119,7 +127,7 @@ impl WebTrainer {
 
 impl WebTrainer {
     /// The device, the decoded dataset, then the session `build` makes of them.
-    async fn open(
+    async fn start(
         backend: String,
         images: &[u8],
         labels: &[u8],
