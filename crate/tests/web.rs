@@ -104,30 +104,23 @@ async fn an_out_of_range_hyperparameter_is_refused_and_the_run_kept() {
 }
 
 #[wasm_bindgen_test]
-async fn a_checkpoint_resumes_at_its_step() {
+async fn a_checkpoint_resumes_at_its_step_and_a_chosen_file_opens_as_its_format_says() {
     let (images, labels) = dataset();
     let trainer = WebTrainer::create(small_config(), "cpu".into(), images.clone(), labels.clone()).await.map_err(message).unwrap();
     JsFuture::from(trainer.step(3)).await.map_err(message).unwrap();
     let bytes: Uint8Array = JsFuture::from(trainer.save()).await.map_err(message).unwrap().dyn_into().unwrap();
     let resumed = WebTrainer::resume(bytes.to_vec(), "cpu".into(), images.clone(), labels.clone()).await.map_err(message).unwrap();
     assert_eq!(resumed.step_count().unwrap(), 3.0);
+    // A file the user chose opens as its format says: the run resumes, an export starts afresh.
+    let export: Uint8Array = JsFuture::from(trainer.export()).await.map_err(message).unwrap().dyn_into().unwrap();
+    let open = |file: Vec<u8>| WebTrainer::open(file, small_config(), "cpu".into(), images.clone(), labels.clone());
+    assert_eq!(open(bytes.to_vec()).await.map_err(message).unwrap().step_count().unwrap(), 3.0);
+    assert_eq!(open(export.to_vec()).await.map_err(message).unwrap().step_count().unwrap(), 0.0);
+    let error = open(b"not a run".to_vec()).await.err().expect("should fail");
+    assert!(message(error).starts_with("BadCheckpoint"));
     let mut truncated = bytes.to_vec();
     truncated.truncate(truncated.len() / 2);
     let error = WebTrainer::resume(truncated, "cpu".into(), images, labels).await.err().expect("should fail");
-    assert!(message(error).starts_with("BadCheckpoint"));
-}
-
-#[wasm_bindgen_test]
-async fn a_chosen_file_opens_as_its_format_says() {
-    let (images, labels) = dataset();
-    let trainer = WebTrainer::create(small_config(), "cpu".into(), images.clone(), labels.clone()).await.map_err(message).unwrap();
-    JsFuture::from(trainer.step(3)).await.map_err(message).unwrap();
-    let run: Uint8Array = JsFuture::from(trainer.save()).await.map_err(message).unwrap().dyn_into().unwrap();
-    let export: Uint8Array = JsFuture::from(trainer.export()).await.map_err(message).unwrap().dyn_into().unwrap();
-    let open = |file: Vec<u8>| WebTrainer::open(file, small_config(), "cpu".into(), images.clone(), labels.clone());
-    assert_eq!(open(run.to_vec()).await.map_err(message).unwrap().step_count().unwrap(), 3.0);
-    assert_eq!(open(export.to_vec()).await.map_err(message).unwrap().step_count().unwrap(), 0.0);
-    let error = open(b"not a run".to_vec()).await.err().expect("should fail");
     assert!(message(error).starts_with("BadCheckpoint"));
 }
 
