@@ -4,8 +4,9 @@
 // Page → worker ({type, ...}):
 //   create  {config, backend, dataset, checkpoint?, weights?}  new session; config is a partial
 //           TrainConfig, backend 'auto' | 'webgpu' | 'cpu', dataset 'mnist' | 'fashion'; with
-//           checkpoint (an ArrayBuffer) the run resumes from it instead; with weights (an export,
-//           e.g. a shipped model) a fresh run of config starts from its networks (fine-tuning).
+//           checkpoint (an ArrayBuffer, a file the user chose) its `format` decides: a checkpoint
+//           resumes, an export starts a fresh run of config from its weights; with weights (an
+//           export, e.g. a shipped model) a fresh run of config starts from its networks.
 //   play    {target}         run until `target` steps in all, or until pause.
 //   pause   {}               stop after the call in flight.
 //   step    {}               one step while paused.
@@ -17,7 +18,8 @@
 //                            recovery (the page sends it only with ?debug=1).
 //
 // Worker → page ({type, ...}):
-//   status  {state, message}     state: 'loading' | 'ready' | 'running' | 'paused' | 'done'.
+//   status  {state, message}     state: 'loading' | 'ready' | 'running' | 'paused' | 'done' |
+//                                'failed' (no session: the page offers Reset).
 //   ready   {backend, reason, config, step, k}   a session exists (after create or a recovery).
 //   stats   {stats, memory}      means over the last call: step, steps, loss_real, loss_fake,
 //                                loss_d, loss_g, k, m_global, lr, epoch, ms_per_step; memory: the
@@ -27,9 +29,12 @@
 //                                state, at the start of a session and every KEEP_EVERY steps; the
 //                                page has the quality worker judge it) or the purpose of a `save`.
 //   weights {bytes, step}        the safetensors export asked for by `export`.
-//   error   {name, message, recovered}   name is the Rust error kind (InvalidConfig, BadData,
-//                                BadCheckpoint, Diverged, DeviceError, Busy) or the JS error's;
-//                                recovered says what the worker did about it, if anything.
+//   error   {name, message, recovered, fatal}   name is the Rust error kind (InvalidConfig,
+//                                BadData, BadCheckpoint, Diverged, DeviceError, Busy), 'Crashed'
+//                                (the wasm module trapped) or the JS error's; recovered says what
+//                                the worker did about it, if anything; fatal: the worker is
+//                                unusable; the page starts a new one from its copy of the last
+//                                kept checkpoint.
 
 //
 // Page → quality worker (quality-worker.js, which judges generators with a classifier, on the CPU):
