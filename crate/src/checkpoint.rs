@@ -114,11 +114,12 @@ fn restore_adam(adam: &mut Adam, prefix: &str, steps: u64, take: &mut impl FnMut
 }
 
 /// A run from either kind of file, as its `format` says: a checkpoint resumes as saved; an export
-/// starts a fresh run of `config` from its weights ([`from_weights`]).
-pub fn open(bytes: &[u8], file: &str, config: TrainConfig, device: &Device) -> Result<Trainer> {
+/// starts a fresh run of `config()` from its weights ([`from_weights`]). `config` is asked for
+/// only then, so a config that would be refused never blocks resuming a checkpoint.
+pub fn open(bytes: &[u8], file: &str, device: &Device, config: impl FnOnce() -> Result<TrainConfig>) -> Result<Trainer> {
     match FileKind::of(bytes, file)? {
         FileKind::Checkpoint => from_bytes(bytes, file, device),
-        FileKind::Weights => from_weights(bytes, file, config, device),
+        FileKind::Weights => from_weights(bytes, file, config()?, device),
     }
 }
 

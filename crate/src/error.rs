@@ -23,8 +23,8 @@ pub enum Error {
     BadCheckpoint { file: String, reason: String },
     /// A file of another kind than the call reads (an export where a checkpoint was expected);
     /// `found` is its `format` ("none" when it has none), so a caller can dispatch on it.
-    #[error("checkpoint {file}: format is `{found}`, expected `{expected}`")]
-    WrongFormat { file: String, found: String, expected: &'static str },
+    #[error("checkpoint {file}: format is `{found}`, expected {expected}")]
+    WrongFormat { file: String, found: String, expected: String },
     /// A loss turned NaN or infinite; the step's results were not kept.
     #[error("training diverged at step {step}: {what} is {value} (try a lower learning rate)")]
     NonFinite { step: u64, what: &'static str, value: f32 },

@@ -55,8 +55,8 @@ impl Session {
     }
 
     /// A run from a file the user chose, of either kind (see [`checkpoint::open`]).
-    pub fn open(bytes: &[u8], file: &str, config: TrainConfig, device: &Device, images: Images) -> Result<Self> {
-        Self::around(checkpoint::open(bytes, file, config, device)?, images)
+    pub fn open(bytes: &[u8], file: &str, device: &Device, images: Images, config: impl FnOnce() -> Result<TrainConfig>) -> Result<Self> {
+        Self::around(checkpoint::open(bytes, file, device, config)?, images)
     }
 
     fn around(trainer: Trainer, images: Images) -> Result<Self> {

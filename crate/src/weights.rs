@@ -32,7 +32,10 @@ impl FileKind {
         match format(&metadata(bytes, file)?) {
             CHECKPOINT_FORMAT => Ok(Self::Checkpoint),
             WEIGHTS_FORMAT => Ok(Self::Weights),
-            found => Err(Error::WrongFormat { file: file.to_string(), found: found.to_string(), expected: WEIGHTS_FORMAT }),
+            found => {
+                let expected = format!("`{CHECKPOINT_FORMAT}` or `{WEIGHTS_FORMAT}`");
+                Err(Error::WrongFormat { file: file.to_string(), found: found.to_string(), expected })
+            }
         }
     }
 }
@@ -142,7 +145,7 @@ pub(crate) fn deserialize(bytes: &[u8], file: &str, format_wanted: &'static str)
     let metadata = metadata(bytes, file)?;
     let found = format(&metadata);
     if found != format_wanted {
-        return Err(Error::WrongFormat { file: file.to_string(), found: found.to_string(), expected: format_wanted });
+        return Err(Error::WrongFormat { file: file.to_string(), found: found.to_string(), expected: format!("`{format_wanted}`") });
     }
     let parsed = SafeTensors::deserialize(bytes).map_err(|e| bad(format!("not a complete safetensors file ({e:?})")))?;
     let version = metadata.get("version").map(String::as_str).unwrap_or("none");

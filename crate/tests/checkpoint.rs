@@ -58,15 +58,20 @@ fn a_file_opens_as_its_format_says_not_as_its_error_text_reads() {
 
     // A checkpoint resumes as saved, whatever config is offered; an export starts that config.
     let other = config().with_gamma(0.5).with_seed(3);
-    let resumed = open(&run, "run", other.clone(), &Device::flex()).unwrap();
-    assert_eq!((resumed.step, &resumed.config), (2, &config()));
-    let fresh = open(&weights, "model", other.clone(), &Device::flex()).unwrap();
+    let refused = || Err(Error::ConfigFormat("a form field is invalid".into()));
+    let resumed = open(&run, "run", &Device::flex(), refused).unwrap();
+    assert_eq!((resumed.step, &resumed.config), (2, &config()), "a checkpoint never reads the config offered");
+    let fresh = open(&weights, "model", &Device::flex(), || Ok(other.clone())).unwrap();
     assert_eq!((fresh.step, &fresh.config), (0, &other));
+    assert!(matches!(open(&weights, "model", &Device::flex(), refused), Err(Error::ConfigFormat(_))));
 
     // Neither kind: a typed error that names what the file is, from the header alone.
     let classifier = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../www/models/mnist-classifier.safetensors")).unwrap();
-    match open(&classifier, "classifier", other.clone(), &Device::flex()).err().expect("not a run") {
-        Error::WrongFormat { found, .. } => assert_eq!(found, "began-classifier"),
+    match open(&classifier, "classifier", &Device::flex(), || Ok(other.clone())).err().expect("not a run") {
+        error @ Error::WrongFormat { .. } => {
+            let text = error.to_string();
+            assert!(text.contains("format is `began-classifier`, expected `began-checkpoint` or `began-weights`"), "{text}");
+        }
         error => panic!("expected WrongFormat, got {error}"),
     }
     // An export where a whole run is needed is refused by kind too.

@@ -115,6 +115,10 @@ async fn a_checkpoint_resumes_at_its_step_and_a_chosen_file_opens_as_its_format_
     let export: Uint8Array = JsFuture::from(trainer.export()).await.map_err(message).unwrap().dyn_into().unwrap();
     let open = |file: Vec<u8>| WebTrainer::open(file, small_config(), "cpu".into(), images.clone(), labels.clone());
     assert_eq!(open(bytes.to_vec()).await.map_err(message).unwrap().step_count().unwrap(), 3.0);
+    // A checkpoint never reads the config: a field the form marks invalid (null) does not block it.
+    let refused = js_sys::JSON::parse(r#"{"gamma": null}"#).unwrap();
+    let resumed = WebTrainer::open(bytes.to_vec(), refused, "cpu".into(), images.clone(), labels.clone()).await.map_err(message).unwrap();
+    assert_eq!(resumed.step_count().unwrap(), 3.0);
     assert_eq!(open(export.to_vec()).await.map_err(message).unwrap().step_count().unwrap(), 0.0);
     let error = open(b"not a run".to_vec()).await.err().expect("should fail");
     assert!(message(error).starts_with("BadCheckpoint"));

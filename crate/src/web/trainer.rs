@@ -51,11 +51,10 @@ impl WebTrainer {
     }
 
     /// A run from a file the user chose, of either kind, as its `format` says: a checkpoint
-    /// resumes as saved; an export starts a fresh run of `config` (a subset, as in `create`)
-    /// from its weights.
+    /// resumes as saved (and `config` is not read: the form may hold a refused value); an export
+    /// starts a fresh run of `config` (a subset, as in `create`) from its weights.
     pub async fn open(file: Vec<u8>, config: JsValue, backend: String, images: Vec<u8>, labels: Vec<u8>) -> Result<WebTrainer, JsValue> {
-        let config = parse_config(config).map_err(to_js)?;
-        Self::start(backend, &images, &labels, |device, images| Session::open(&file, "checkpoint", config, device, images)).await
+        Self::start(backend, &images, &labels, |device, images| Session::open(&file, "checkpoint", device, images, || parse_config(config))).await
     }
 
     /// `"cpu"` or `"webgpu"`.
