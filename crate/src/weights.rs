@@ -25,9 +25,9 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    /// The kind of `bytes`, from the `format` in their header; anything else (not safetensors,
-    /// another format) is the error that reading them as an export would give.
-    /// Reads the header alone; the tensors are checked by whatever then loads the file.
+    /// The kind of `bytes`, from the `format` in their header alone (the tensors are checked by
+    /// whatever then loads the file). Not safetensors is `BadCheckpoint`; another format is
+    /// `WrongFormat`, naming both formats this project reads.
     pub fn of(bytes: &[u8], file: &str) -> Result<Self> {
         match format(&metadata(bytes, file)?) {
             CHECKPOINT_FORMAT => Ok(Self::Checkpoint),
@@ -140,12 +140,12 @@ fn format(metadata: &HashMap<String, String>) -> &str {
     metadata.get("format").map(String::as_str).unwrap_or("none")
 }
 
-pub(crate) fn deserialize(bytes: &[u8], file: &str, format_wanted: &'static str) -> Result<(HashMap<String, String>, BTreeMap<String, HostTensor>)> {
+pub(crate) fn deserialize(bytes: &[u8], file: &str, wanted: &str) -> Result<(HashMap<String, String>, BTreeMap<String, HostTensor>)> {
     let bad = |reason: String| Error::BadCheckpoint { file: file.to_string(), reason };
     let metadata = metadata(bytes, file)?;
     let found = format(&metadata);
-    if found != format_wanted {
-        return Err(Error::WrongFormat { file: file.to_string(), found: found.to_string(), expected: format!("`{format_wanted}`") });
+    if found != wanted {
+        return Err(Error::WrongFormat { file: file.to_string(), found: found.to_string(), expected: format!("`{wanted}`") });
     }
     let parsed = SafeTensors::deserialize(bytes).map_err(|e| bad(format!("not a complete safetensors file ({e:?})")))?;
     let version = metadata.get("version").map(String::as_str).unwrap_or("none");
