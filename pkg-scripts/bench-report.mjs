@@ -34,6 +34,7 @@ function gpuTable(calls) {
   const rows = calls.results.flatMap((r) => (r.error ? [[`batch ${r.batch}`, `failed: ${r.error}`, ...columns.slice(1).map(() => ''), '']] : [
     [`per step, batch ${r.batch} (${r.steps} steps in one call, after ${r.warmup ?? 10})`, ...columns.map(([k]) => n(r.per_step[k], 1)), n(r.ms_per_step, 0)],
     [`per draw of both pictures, batch ${r.batch}`, ...columns.map(([k]) => n(r.per_draw[k], 0)), ''],
+    ...(r.per_keep ? [[`per kept state (checkpoint ${n(r.per_keep.checkpoint_bytes / 1024)} KiB + generator ${n(r.per_keep.generator_bytes / 1024)} KiB), batch ${r.batch}`, ...columns.map(([k]) => n(r.per_keep[k], 0)), '']] : []),
   ]));
   const references = calls.references.map((r) => [r.what, ...columns.map(([k]) => (k in r ? n(r[k]) : '–')), '']);
   return table(['', ...columns.map(([, name]) => name), 'ms/step (SwiftShader)'], [...rows, ...references]);

@@ -18,7 +18,7 @@ use crate::config::{ModelConfig, TrainConfig};
 use crate::ema::Ema;
 use crate::error::{Error, Result};
 use crate::model::{Discriminator, Generator};
-use crate::named::{HostTensor, load_module, read, read_module};
+use crate::named::{HostTensor, Reading, load_module};
 use crate::trainer::{Plateau, Trainer};
 use crate::weights::{CHECKPOINT_FORMAT, FileKind, WEIGHTS_FORMAT, Weights, deserialize, from_json, serialize, to_json, train_config};
 use burn::prelude::*;
@@ -37,23 +37,48 @@ struct State {
     plateau: Plateau,
 }
 
-/// Serialises the whole run. Every tensor is read asynchronously.
+/// Serialises the whole run, read back in one asynchronous device read.
 pub async fn to_bytes(trainer: &Trainer) -> Result<Vec<u8>> {
-    let mut tensors = BTreeMap::new();
-    read_module(&trainer.discriminator, "discriminator", &mut tensors).await?;
-    read_module(&trainer.generator, "generator", &mut tensors).await?;
+    checkpoint_of(trainer, &read_run(trainer).await?)
+}
+
+/// A run kept as its last good state: the checkpoint, and the generator that samples are drawn
+/// from as a file of its own (an export without D), for whatever judges or draws from it.
+pub struct Kept {
+    pub checkpoint: Vec<u8>,
+    pub generator: Vec<u8>,
+}
+
+/// Both files of [`Kept`] from one device read of the run.
+pub async fn keep(trainer: &Trainer) -> Result<Kept> {
+    let tensors = read_run(trainer).await?;
+    let sampled = if trainer.ema.is_some() { "generator_ema." } else { "generator." };
+    let generator: BTreeMap<String, HostTensor> = tensors
+        .iter()
+        .filter_map(|(name, t)| Some((format!("generator.{}", name.strip_prefix(sampled)?), t.clone())))
+        .collect();
+    Ok(Kept { checkpoint: checkpoint_of(trainer, &tensors)?, generator: weights_of(trainer, &generator)? })
+}
+
+/// Every tensor of the run, named as in the file, in one read.
+async fn read_run(trainer: &Trainer) -> Result<BTreeMap<String, HostTensor>> {
+    let mut reading = Reading::default();
+    reading.module(&trainer.discriminator, "discriminator").module(&trainer.generator, "generator");
     if let Some(ema) = &trainer.ema {
-        read_module(&ema.generator, "generator_ema", &mut tensors).await?;
+        reading.module(&ema.generator, "generator_ema");
     }
     for (prefix, adam) in [("adam_d", &trainer.adam_d), ("adam_g", &trainer.adam_g)] {
         for (path, moments) in &adam.moments {
             let (m, v) = moments.in_file_order();
-            tensors.insert(format!("{prefix}.m.{path}"), read(m.clone()).await?);
-            tensors.insert(format!("{prefix}.v.{path}"), read(v.clone()).await?);
+            let shape = vec![m.dims()[0]];
+            reading.tensor(format!("{prefix}.m.{path}"), shape.clone(), m).tensor(format!("{prefix}.v.{path}"), shape, v);
         }
     }
-    tensors.insert("k".into(), read(trainer.k.clone()).await?);
-    tensors.insert("window_sum".into(), read(trainer.window_sum.clone()).await?);
+    reading.tensor("k".into(), vec![1], trainer.k.clone()).tensor("window_sum".into(), vec![1], trainer.window_sum.clone());
+    reading.read().await
+}
+
+fn checkpoint_of(trainer: &Trainer, tensors: &BTreeMap<String, HostTensor>) -> Result<Vec<u8>> {
     let state = State {
         step: trainer.step,
         lr: trainer.lr,
@@ -65,7 +90,13 @@ pub async fn to_bytes(trainer: &Trainer) -> Result<Vec<u8>> {
         ("config".to_string(), to_json(&trainer.config)),
         ("state".to_string(), to_json(&state)),
     ]);
-    serialize(CHECKPOINT_FORMAT, &tensors, &mut metadata)
+    serialize(CHECKPOINT_FORMAT, tensors, &mut metadata)
+}
+
+/// An export of `tensors` (networks named as in a checkpoint) with the run's model config.
+fn weights_of(trainer: &Trainer, tensors: &BTreeMap<String, HostTensor>) -> Result<Vec<u8>> {
+    let mut metadata = HashMap::from([("config".to_string(), to_json(&trainer.config.model))]);
+    serialize(WEIGHTS_FORMAT, tensors, &mut metadata)
 }
 
 /// Restores a run onto `device`. `file` names the source in errors. Nothing is returned but the
@@ -124,15 +155,15 @@ pub fn open(bytes: &[u8], file: &str, device: &Device, config: impl FnOnce() -> 
 }
 
 /// Weights only (G and D) with the model config: what the sampler widget and other tools load.
+/// One device read.
 pub async fn export(trainer: &Trainer) -> Result<Vec<u8>> {
-    let mut tensors = BTreeMap::new();
-    read_module(&trainer.discriminator, "discriminator", &mut tensors).await?;
+    let mut reading = Reading::default();
+    reading.module(&trainer.discriminator, "discriminator");
     match &trainer.ema {
-        Some(ema) => read_module(&ema.generator, "generator", &mut tensors).await?,
-        None => read_module(&trainer.generator, "generator", &mut tensors).await?,
-    }
-    let mut metadata = HashMap::from([("config".to_string(), to_json(&trainer.config.model))]);
-    serialize(WEIGHTS_FORMAT, &tensors, &mut metadata)
+        Some(ema) => reading.module(&ema.generator, "generator"),
+        None => reading.module(&trainer.generator, "generator"),
+    };
+    weights_of(trainer, &reading.read().await?)
 }
 
 /// A fresh run that starts from the weights of an export or a checkpoint (fine-tuning a shipped

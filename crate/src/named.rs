@@ -66,21 +66,59 @@ pub fn params<M: Module>(module: &M, prefix: &str) -> BTreeMap<String, Tensor<1>
     collector.tensors.into_iter().map(|(name, _, tensor)| (name, tensor)).collect()
 }
 
-/// Every float parameter of `module`, named `prefix.path.to.param`.
-pub async fn read_module<M: Module>(module: &M, prefix: &str, out: &mut BTreeMap<String, HostTensor>) -> Result<()> {
-    let mut collector = Collector { path: vec![prefix.to_string()], tensors: Vec::new(), device_order: false };
-    module.visit(&mut collector);
-    for (name, shape, tensor) in collector.tensors {
-        let mut host = read(tensor).await?;
-        host.shape = shape;
-        out.insert(name, host);
+/// Tensors to read back together: named, flattened, then read in one device read.
+///
+/// Each read is a round trip to the device (on WebGPU a submit, a buffer map and a wait for the
+/// queue to drain). A checkpoint of the default model holds ~160 tensors; read one by one they
+/// cost ~160 round trips, read here one concatenation on the device (a kernel per tensor and a
+/// second copy of the state for the moment) and one round trip.
+#[derive(Default)]
+pub struct Reading {
+    /// Name, shape, and the values flattened in the shape's order.
+    tensors: Vec<(String, Vec<usize>, Tensor<1>)>,
+}
+
+impl Reading {
+    /// Adds every float parameter of `module`, named `prefix.path.to.param`.
+    pub fn module<M: Module>(&mut self, module: &M, prefix: &str) -> &mut Self {
+        let mut collector = Collector { path: vec![prefix.to_string()], tensors: Vec::new(), device_order: false };
+        module.visit(&mut collector);
+        self.tensors.extend(collector.tensors);
+        self
     }
+
+    /// Adds one tensor of the given shape, already flattened in that shape's order.
+    pub fn tensor(&mut self, name: String, shape: Vec<usize>, flat: Tensor<1>) -> &mut Self {
+        self.tensors.push((name, shape, flat));
+        self
+    }
+
+    /// Reads them all in one device read.
+    pub async fn read(self) -> Result<BTreeMap<String, HostTensor>> {
+        if self.tensors.is_empty() {
+            return Ok(BTreeMap::new());
+        }
+        let (names, flat): (Vec<_>, Vec<_>) = self.tensors.into_iter().map(|(name, shape, t)| ((name, shape), t)).unzip();
+        let mut values = read(Tensor::cat(flat, 0)).await?.values.into_iter();
+        let tensors = names.into_iter().map(|(name, shape)| {
+            let values = values.by_ref().take(shape.iter().product()).collect();
+            (name, HostTensor { shape, values })
+        });
+        Ok(tensors.collect())
+    }
+}
+
+/// Every float parameter of `module`, named `prefix.path.to.param`, in one device read.
+pub async fn read_module<M: Module>(module: &M, prefix: &str, out: &mut BTreeMap<String, HostTensor>) -> Result<()> {
+    let mut reading = Reading::default();
+    reading.module(module, prefix);
+    out.extend(reading.read().await?);
     Ok(())
 }
 
 struct Collector {
     path: Vec<String>,
-    /// Name, shape, and the values flattened.
+    /// Name, shape, and the values flattened (in the shape's order unless `device_order`).
     tensors: Vec<(String, Vec<usize>, Tensor<1>)>,
     /// Flattened in [`device_axes`] order rather than the parameter's own.
     device_order: bool,

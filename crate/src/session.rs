@@ -12,7 +12,10 @@ use crate::named::read;
 use crate::trainer::{Stats, Trainer};
 use burn::prelude::*;
 use serde::Serialize;
+use std::sync::Arc;
 use web_time::Instant;
+
+pub use checkpoint::Kept;
 
 /// Images per row of the reconstruction panel.
 pub const SHOWN: usize = 8;
@@ -35,31 +38,65 @@ pub struct Session {
     fixed_z: Tensor<2>,
     /// Real images shown beside their reconstructions, `[SHOWN, 1, size, size]`.
     shown: Tensor<4>,
+    /// The checkpoint of the last state [`Session::keep`] kept (a finite one): what a diverged
+    /// run or a lost device goes back to. Host memory, so it outlives the device.
+    last_good: Option<(u64, Vec<u8>)>,
 }
 
 impl Session {
-    /// A fresh run of `config` on `images`, on `device`.
-    pub fn new(config: TrainConfig, device: &Device, images: Images) -> Result<Self> {
-        Self::around(Trainer::new(config, device)?, images)
+    /// A fresh run of `config` on `images`, on `device`. The images may be shared with other
+    /// sessions (an `Arc`): they are parsed once however many sessions train on them.
+    pub fn new(config: TrainConfig, device: &Device, images: impl Into<Arc<Images>>) -> Result<Self> {
+        Self::around(Trainer::new(config, device)?, images.into())
     }
 
     /// A run restored from checkpoint bytes; `file` names them in errors.
-    pub fn resume(bytes: &[u8], file: &str, device: &Device, images: Images) -> Result<Self> {
-        Self::around(checkpoint::from_bytes(bytes, file, device)?, images)
+    pub fn resume(bytes: &[u8], file: &str, device: &Device, images: impl Into<Arc<Images>>) -> Result<Self> {
+        Self::around(checkpoint::from_bytes(bytes, file, device)?, images.into())
     }
 
     /// A fresh run of `config` that starts from the weights of an export or checkpoint; the file
     /// fixes the model's shape (see [`checkpoint::from_weights`]).
-    pub fn from_weights(bytes: &[u8], file: &str, config: TrainConfig, device: &Device, images: Images) -> Result<Self> {
-        Self::around(checkpoint::from_weights(bytes, file, config, device)?, images)
+    pub fn from_weights(bytes: &[u8], file: &str, config: TrainConfig, device: &Device, images: impl Into<Arc<Images>>) -> Result<Self> {
+        Self::around(checkpoint::from_weights(bytes, file, config, device)?, images.into())
     }
 
     /// A run from a file the user chose, of either kind (see [`checkpoint::open`]).
-    pub fn open(bytes: &[u8], file: &str, device: &Device, images: Images, config: impl FnOnce() -> Result<TrainConfig>) -> Result<Self> {
-        Self::around(checkpoint::open(bytes, file, device, config)?, images)
+    pub fn open(
+        bytes: &[u8],
+        file: &str,
+        device: &Device,
+        images: impl Into<Arc<Images>>,
+        config: impl FnOnce() -> Result<TrainConfig>,
+    ) -> Result<Self> {
+        Self::around(checkpoint::open(bytes, file, device, config)?, images.into())
     }
 
-    fn around(trainer: Trainer, images: Images) -> Result<Self> {
+    /// This run, at its current step, on `device` (another backend), on the same images. It is
+    /// also the moved session's last good state. `self` is left as it was, so a refused move (a
+    /// diverged state, a device that fails to start) loses nothing.
+    pub async fn moved_to(&self, device: &Device) -> Result<Self> {
+        let bytes = self.save().await?;
+        let mut moved = Self::resume(&bytes, "the run being moved", device, self.batches.images().clone())?;
+        moved.last_good = Some((moved.trainer.step, bytes));
+        Ok(moved)
+    }
+
+    /// The last state [`Session::keep`] kept, as a new session on `device` (the same backend after
+    /// a diverged step, the CPU after a lost GPU). Reads nothing from this session's device.
+    pub fn restored_on(&self, device: &Device) -> Result<Self> {
+        let (step, bytes) = self.last_good.as_ref().ok_or_else(|| Error::BadCheckpoint { file: "the last good state".into(), reason: "none was kept yet".into() })?;
+        let mut restored = Self::resume(bytes, "the last good state", device, self.batches.images().clone())?;
+        restored.last_good = Some((*step, bytes.clone()));
+        Ok(restored)
+    }
+
+    /// The step of the last kept state, if any.
+    pub fn last_good_step(&self) -> Option<u64> {
+        self.last_good.as_ref().map(|(step, _)| *step)
+    }
+
+    fn around(trainer: Trainer, images: Arc<Images>) -> Result<Self> {
         let model = &trainer.config.model;
         if model.channels != 1 {
             let reason = format!("grayscale images, but the model has {} channels", model.channels);
@@ -72,7 +109,7 @@ impl Session {
         let picks: Vec<usize> = (0..SHOWN.min(images.len())).map(|i| i * images.len() / SHOWN).collect();
         let shown = crate::data::to_tensor(&images, &picks, &inner).reshape([picks.len(), 1, rows, cols]);
         let batches = Batches::new(images, trainer.config.batch_size, trainer.config.seed)?;
-        Ok(Self { trainer, batches, fixed_z, shown })
+        Ok(Self { trainer, batches, fixed_z, shown, last_good: None })
     }
 
     /// Runs `n` steps (at least one), then reads their mean losses: one small async read.
@@ -122,10 +159,21 @@ impl Session {
         self.trainer.set_hyperparameters(gamma, lambda_k, lr, mode_seeking)
     }
 
-    /// A checkpoint of the whole run, but only of a finite state.
+    /// A checkpoint of the whole run, but only of a finite state: two device reads (the check,
+    /// then every tensor at once).
     pub async fn save(&self) -> Result<Vec<u8>> {
         self.trainer.check().await?;
         checkpoint::to_bytes(&self.trainer).await
+    }
+
+    /// Keeps the current state as the last good one ([`Session::restored_on`] goes back to it)
+    /// and returns it with its sampled generator on its own (for a judge): refused, and the
+    /// last good state left as it was, if the run has diverged. Two device reads, as `save`.
+    pub async fn keep(&mut self) -> Result<Kept> {
+        self.trainer.check().await?;
+        let kept = checkpoint::keep(&self.trainer).await?;
+        self.last_good = Some((self.trainer.step, kept.checkpoint.clone()));
+        Ok(kept)
     }
 
     /// The weights alone (safetensors), for the sampler widget and other tools.
@@ -197,5 +245,37 @@ mod tests {
         assert_eq!(next.stats, next_resumed.stats);
         assert_eq!(block_on(session.k()).unwrap(), next.stats.k);
         assert!(before.stats.k >= 0.0);
+    }
+
+    #[test]
+    fn a_kept_state_is_what_a_restore_goes_back_to_and_a_move_keeps_the_step() {
+        let images = Arc::new(images());
+        let mut session = Session::new(config(), &Device::flex(), images.clone()).unwrap();
+        assert!(session.restored_on(&Device::flex()).is_err(), "nothing kept yet");
+        block_on(session.step(2)).unwrap();
+        let kept = block_on(session.keep()).unwrap();
+        assert_eq!(session.last_good_step(), Some(2));
+        // The same tensors as `save` writes (the header's key order may differ: a hash map's).
+        let tensors = |bytes: &[u8]| {
+            let file = safetensors::SafeTensors::deserialize(bytes).unwrap();
+            let mut tensors: Vec<(String, Vec<u8>)> = file.tensors().into_iter().map(|(name, t)| (name, t.data().to_vec())).collect();
+            tensors.sort();
+            tensors
+        };
+        assert!(tensors(&kept.checkpoint) == tensors(&block_on(session.save()).unwrap()), "keep and save write the same tensors");
+        // The kept generator is the one samples come from, alone: it draws the same grid.
+        let (_, generator) = crate::weights::load_generator(&kept.generator, "kept", &Device::flex()).unwrap();
+        let drawn = block_on(read(generator.forward(session.fixed_z.clone()))).unwrap();
+        assert_eq!(drawn, block_on(read(session.trainer.generate(session.fixed_z.clone()))).unwrap());
+        assert!(crate::weights::Weights::parse(&kept.generator, "kept").unwrap().discriminator(&Device::flex()).is_err());
+
+        let after = block_on(session.step(3)).unwrap();
+        let moved = block_on(session.moved_to(&Device::flex())).unwrap();
+        assert_eq!((moved.trainer.step, moved.last_good_step()), (5, Some(5)));
+        assert_eq!(block_on(moved.k()).unwrap(), after.stats.k);
+        let restored = session.restored_on(&Device::flex()).unwrap();
+        assert_eq!((restored.trainer.step, restored.last_good_step()), (2, Some(2)));
+        // Every session here draws from the one copy of the images.
+        assert_eq!(Arc::strong_count(&images), 4);
     }
 }

@@ -4,6 +4,7 @@
 #![cfg(target_family = "wasm")]
 
 use began::data::{Images, encode};
+use began::web::dataset::Dataset;
 use began::web::judge::WebJudge;
 use began::web::sampler::{WebSampler, slerp};
 use began::web::trainer::WebTrainer;
@@ -15,14 +16,19 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// 32 synthetic 28×28 digits-to-be: a bright bar at a different row each.
-fn dataset() -> (Vec<u8>, Vec<u8>) {
+/// 32 synthetic 28×28 digits-to-be: a bright bar at a different row each, as IDX files.
+fn idx() -> (Vec<u8>, Vec<u8>) {
     let mut pixels = vec![0u8; 32 * 784];
     for i in 0..32 {
         let row = 4 + i % 20;
         pixels[i * 784 + row * 28 + 4..i * 784 + row * 28 + 24].fill(255);
     }
     encode(&Images { pixels, labels: vec![1; 32], rows: 28, cols: 28 })
+}
+
+fn dataset() -> Dataset {
+    let (images, labels) = idx();
+    Dataset::parse(&images, &labels).map_err(message).unwrap()
 }
 
 fn small_config() -> JsValue {
@@ -34,8 +40,7 @@ fn number(object: &JsValue, key: &str) -> f64 {
 }
 
 async fn two_steps_on(backend: &str) {
-    let (images, labels) = dataset();
-    let trainer = WebTrainer::create(small_config(), backend.into(), images, labels).await.map_err(message).unwrap();
+    let trainer = WebTrainer::create(small_config(), backend.into(), &dataset()).await.map_err(message).unwrap();
     assert_eq!(trainer.backend(), backend);
     let stats = JsFuture::from(trainer.step(2)).await.map_err(message).unwrap();
     assert_eq!(number(&stats, "step"), 2.0);
@@ -64,32 +69,69 @@ async fn a_training_step_on_webgpu_then_a_lost_device_is_an_error_not_a_panic() 
     assert!(has_webgpu(), "navigator.gpu is missing: start Chromium with --enable-unsafe-webgpu");
     two_steps_on("webgpu").await;
 
-    let (images, labels) = dataset();
-    let trainer = WebTrainer::create(small_config(), "webgpu".into(), images, labels).await.map_err(message).unwrap();
+    // A run moves between backends in place, at its step, and keeps training.
+    let trainer = WebTrainer::create(small_config(), "cpu".into(), &dataset()).await.map_err(message).unwrap();
+    JsFuture::from(trainer.step(2)).await.map_err(message).unwrap();
+    JsFuture::from(trainer.move_to("webgpu".into())).await.map_err(message).unwrap();
+    assert_eq!((trainer.backend().as_str(), trainer.step_count().unwrap()), ("webgpu", 2.0));
+    JsFuture::from(trainer.step(1)).await.map_err(message).unwrap();
+    let kept = JsFuture::from(trainer.keep()).await.map_err(message).unwrap();
+    assert_eq!((number(&kept, "step"), trainer.kept_step().unwrap()), (3.0, Some(3.0)));
     JsFuture::from(trainer.step(1)).await.map_err(message).unwrap();
     assert!(lose_webgpu_device(), "there was no WebGPU device to lose");
     let error = JsFuture::from(trainer.step(1)).await.err().expect("a step on a destroyed device should fail");
     assert!(message(error).starts_with("DeviceError"));
-    // The session is still there to report on, and a CPU session still works.
-    assert!(trainer.step_count().unwrap() >= 1.0);
+    // The session is still there to report on; a move off the lost device fails and changes
+    // nothing (it reads the device), the kept state restores on the CPU (it does not).
+    assert!(trainer.step_count().unwrap() >= 4.0);
+    let error = message(JsFuture::from(trainer.move_to("cpu".into())).await.err().expect("the current state is on the lost device"));
+    assert!(error.starts_with("DeviceError"), "{error}");
+    assert_eq!(trainer.backend(), "webgpu");
+    JsFuture::from(trainer.restore("cpu".into())).await.map_err(message).unwrap();
+    assert_eq!((trainer.backend().as_str(), trainer.step_count().unwrap()), ("cpu", 3.0));
+    let stats = JsFuture::from(trainer.step(1)).await.map_err(message).unwrap();
+    assert_eq!(number(&stats, "step"), 4.0);
     two_steps_on("cpu").await;
 }
 
 #[wasm_bindgen_test]
 async fn a_bad_dataset_buffer_is_an_error_not_a_panic() {
-    let (images, labels) = dataset();
-    let garbage = b"this is not an IDX file".to_vec();
-    let error = WebTrainer::create(small_config(), "cpu".into(), garbage, labels.clone()).await.err().expect("should fail");
+    let (images, labels) = idx();
+    let error = Dataset::parse(b"this is not an IDX file", &labels).err().expect("should fail");
     assert!(message(error).starts_with("BadData: dataset images: wrong magic number"));
-    let truncated = images[..1000].to_vec();
-    let error = WebTrainer::create(small_config(), "cpu".into(), truncated, labels).await.err().expect("should fail");
+    let error = Dataset::parse(&images[..1000], &labels).err().expect("should fail");
     assert!(message(error).contains("truncated"));
 }
 
 #[wasm_bindgen_test]
+async fn sessions_share_one_parse_of_a_dataset_and_go_back_to_their_kept_state() {
+    let dataset = dataset();
+    let parses = Dataset::parses();
+    let trainer = WebTrainer::create(small_config(), "cpu".into(), &dataset).await.map_err(message).unwrap();
+    let other = WebTrainer::create(small_config(), "cpu".into(), &dataset).await.map_err(message).unwrap();
+    assert_eq!(dataset.length(), 32);
+    let error = message(JsFuture::from(trainer.restore("cpu".into())).await.err().expect("nothing was kept yet"));
+    assert!(error.starts_with("BadCheckpoint"), "{error}");
+    JsFuture::from(trainer.step(2)).await.map_err(message).unwrap();
+    let kept = JsFuture::from(trainer.keep()).await.map_err(message).unwrap();
+    // The kept generator alone is an export without D: the judge and the widget read it.
+    let generator: Uint8Array = Reflect::get(&kept, &"generator".into()).unwrap().dyn_into().unwrap();
+    let checkpoint: Uint8Array = Reflect::get(&kept, &"checkpoint".into()).unwrap().dyn_into().unwrap();
+    assert!(generator.length() * 3 < checkpoint.length(), "{} vs {} bytes", generator.length(), checkpoint.length());
+    WebSampler::load(generator.to_vec(), "kept generator".into(), "cpu".into()).await.map_err(message).unwrap();
+    JsFuture::from(trainer.step(3)).await.map_err(message).unwrap();
+    JsFuture::from(trainer.move_to("cpu".into())).await.map_err(message).unwrap();
+    assert_eq!((trainer.step_count().unwrap(), trainer.kept_step().unwrap()), (5.0, Some(5.0)), "a move keeps the moved state");
+    JsFuture::from(trainer.step(1)).await.map_err(message).unwrap();
+    JsFuture::from(trainer.restore("cpu".into())).await.map_err(message).unwrap();
+    assert_eq!(trainer.step_count().unwrap(), 5.0);
+    JsFuture::from(other.step(1)).await.map_err(message).unwrap();
+    assert_eq!(Dataset::parses(), parses, "no session parsed the dataset again");
+}
+
+#[wasm_bindgen_test]
 async fn an_out_of_range_hyperparameter_is_refused_and_the_run_kept() {
-    let (images, labels) = dataset();
-    let trainer = WebTrainer::create(small_config(), "cpu".into(), images, labels).await.map_err(message).unwrap();
+    let trainer = WebTrainer::create(small_config(), "cpu".into(), &dataset()).await.map_err(message).unwrap();
     JsFuture::from(trainer.step(1)).await.map_err(message).unwrap();
     let error = trainer.set_hyperparameters(1.5, 0.001, 1e-4, 0.0).err().expect("γ = 1.5 should be refused");
     assert!(message(error).starts_with("InvalidConfig: gamma must be in (0, 1]"));
@@ -98,40 +140,38 @@ async fn an_out_of_range_hyperparameter_is_refused_and_the_run_kept() {
     let stats = JsFuture::from(trainer.step(1)).await.map_err(message).unwrap();
     assert_eq!(number(&stats, "step"), 2.0);
     let bad_config = js_sys::JSON::parse(r#"{"gamma": 0}"#).unwrap();
-    let (images, labels) = dataset();
-    let error = WebTrainer::create(bad_config, "cpu".into(), images, labels).await.err().expect("should fail");
+    let error = WebTrainer::create(bad_config, "cpu".into(), &dataset()).await.err().expect("should fail");
     assert!(message(error).starts_with("InvalidConfig: gamma"));
 }
 
 #[wasm_bindgen_test]
 async fn a_checkpoint_resumes_at_its_step_and_a_chosen_file_opens_as_its_format_says() {
-    let (images, labels) = dataset();
-    let trainer = WebTrainer::create(small_config(), "cpu".into(), images.clone(), labels.clone()).await.map_err(message).unwrap();
+    let dataset = dataset();
+    let trainer = WebTrainer::create(small_config(), "cpu".into(), &dataset).await.map_err(message).unwrap();
     JsFuture::from(trainer.step(3)).await.map_err(message).unwrap();
     let bytes: Uint8Array = JsFuture::from(trainer.save()).await.map_err(message).unwrap().dyn_into().unwrap();
-    let resumed = WebTrainer::resume(bytes.to_vec(), "cpu".into(), images.clone(), labels.clone()).await.map_err(message).unwrap();
+    let resumed = WebTrainer::resume(bytes.to_vec(), "cpu".into(), &dataset).await.map_err(message).unwrap();
     assert_eq!(resumed.step_count().unwrap(), 3.0);
     // A file the user chose opens as its format says: the run resumes, an export starts afresh.
     let export: Uint8Array = JsFuture::from(trainer.export()).await.map_err(message).unwrap().dyn_into().unwrap();
-    let open = |file: Vec<u8>| WebTrainer::open(file, small_config(), "cpu".into(), images.clone(), labels.clone());
+    let open = |file: Vec<u8>| WebTrainer::open(file, small_config(), "cpu".into(), &dataset);
     assert_eq!(open(bytes.to_vec()).await.map_err(message).unwrap().step_count().unwrap(), 3.0);
     // A checkpoint never reads the config: a field the form marks invalid (null) does not block it.
     let refused = js_sys::JSON::parse(r#"{"gamma": null}"#).unwrap();
-    let resumed = WebTrainer::open(bytes.to_vec(), refused, "cpu".into(), images.clone(), labels.clone()).await.map_err(message).unwrap();
+    let resumed = WebTrainer::open(bytes.to_vec(), refused, "cpu".into(), &dataset).await.map_err(message).unwrap();
     assert_eq!(resumed.step_count().unwrap(), 3.0);
     assert_eq!(open(export.to_vec()).await.map_err(message).unwrap().step_count().unwrap(), 0.0);
     let error = open(b"not a run".to_vec()).await.err().expect("should fail");
     assert!(message(error).starts_with("BadCheckpoint"));
     let mut truncated = bytes.to_vec();
     truncated.truncate(truncated.len() / 2);
-    let error = WebTrainer::resume(truncated, "cpu".into(), images, labels).await.err().expect("should fail");
+    let error = WebTrainer::resume(truncated, "cpu".into(), &dataset).await.err().expect("should fail");
     assert!(message(error).starts_with("BadCheckpoint"));
 }
 
 #[wasm_bindgen_test]
 async fn the_sampler_draws_an_export_and_refuses_what_is_not_one() {
-    let (images, labels) = dataset();
-    let trainer = WebTrainer::create(small_config(), "cpu".into(), images, labels).await.map_err(message).unwrap();
+    let trainer = WebTrainer::create(small_config(), "cpu".into(), &dataset()).await.map_err(message).unwrap();
     let export: Uint8Array = JsFuture::from(trainer.export()).await.map_err(message).unwrap().dyn_into().unwrap();
     let sampler = WebSampler::load(export.to_vec(), "export.safetensors".into(), "cpu".into()).await.map_err(message).unwrap();
     assert_eq!((sampler.latent(), sampler.backend().as_str()), (8, "cpu"));
@@ -162,7 +202,7 @@ async fn the_judge_scores_a_shipped_generator_and_refuses_what_is_not_one() {
     // The shipped classifier; the synthetic bars stand in for the test split (the reference of the
     // Fréchet distance), so only the class histogram is compared with what `began eval` says.
     let classifier = include_bytes!("../../www/models/mnist-classifier.safetensors").to_vec();
-    let (images, labels) = dataset();
+    let (images, labels) = idx();
     let judge = WebJudge::create(classifier, images.clone(), labels.clone()).await.map_err(message).unwrap();
     assert_eq!(judge.dataset(), "mnist");
     assert!(judge.test_accuracy() > 0.985);

@@ -28,8 +28,6 @@ let step = 0;
 let lastGood = null;
 let gamma = settings.live().gamma;
 let stepsPerSecond = null;
-/** A backend to move the run to once the worker has saved it. */
-let moveTo = null;
 /** When the worker last spoke, and how long its calls have been taking (for the watchdog). */
 let heardAt = performance.now();
 let callMs = 0;
@@ -112,15 +110,12 @@ function handle(message) {
       if (message.kind === 'samples' && !performance.getEntriesByName('first-sample').length) performance.mark('first-sample');
       break;
     case FromWorker.CHECKPOINT:
-      lastGood = { bytes: message.bytes, step: message.step };
-      if (message.reason === 'keep') judge(lastGood);
-      if (message.reason === 'keep' && message.step > 0) autosave(message.bytes, message.step, settings.dataset());
-      if (message.reason === 'download') download(message.bytes, `began-${settings.dataset()}-step${message.step}.safetensors`);
-      if (message.reason === 'move' && moveTo) {
-        const backend = moveTo;
-        moveTo = null;
-        create({ checkpoint: message.bytes, backend, continues: true });
+      if (message.reason === 'keep') {
+        lastGood = { bytes: message.bytes, step: message.step };
+        judge(message.step, message.generator);
+        if (message.step > 0) autosave(message.bytes, message.step, settings.dataset());
       }
+      if (message.reason === 'download') download(message.bytes, `began-${settings.dataset()}-step${message.step}.safetensors`);
       break;
     case FromWorker.WEIGHTS:
       download(message.bytes, `began-${settings.dataset()}-generator-step${message.step}.safetensors`);
@@ -132,8 +127,8 @@ function handle(message) {
   }
 }
 
-/** Sends a kept checkpoint to the quality worker (started on first use); a copy, as the page keeps its own. */
-function judge({ bytes, step }) {
+/** Sends a kept state's generator to the quality worker (started on first use). */
+function judge(step, generator) {
   if (!judgeWorker) {
     judgeWorker = new Worker(new URL('./quality-worker.js', import.meta.url), { type: 'module' });
     judgeWorker.onmessage = ({ data }) => judged(data);
@@ -143,7 +138,7 @@ function judge({ bytes, step }) {
       judgeWorker = null; // the next export starts a new one
     };
   }
-  judgeWorker.postMessage({ type: ToJudge.JUDGE, run, step, dataset: settings.dataset(), weights: bytes });
+  judgeWorker.postMessage({ type: ToJudge.JUDGE, run, step, dataset: settings.dataset(), weights: generator }, [generator]);
 }
 
 function judged(message) {
@@ -271,10 +266,10 @@ for (const input of document.querySelectorAll('[data-shape]')) {
   input.addEventListener('focus', () => (input.dataset.previous = input.value));
   input.addEventListener('change', async () => {
     if (input.type === 'number' && settings.read(input.id) === null) return;
-    if (input.id === 'backend-choice' && step > 0 && lastGood) {
-      moveTo = input.value; // keep the run, move it: save, then resume on the new backend
-      worker.postMessage({ type: ToWorker.PAUSE });
-      worker.postMessage({ type: ToWorker.SAVE, purpose: 'move' });
+    if (input.id === 'backend-choice' && step > 0) {
+      startWhenReady = false;
+      worker.postMessage({ type: ToWorker.PAUSE }); // the run moves at its step, and stays this run
+      worker.postMessage({ type: ToWorker.MOVE, backend: input.value });
       return;
     }
     const label = document.querySelector(`label[for="${input.id}"]`).textContent.trim();

@@ -7,6 +7,8 @@
 //           checkpoint (an ArrayBuffer, a file the user chose) its `format` decides: a checkpoint
 //           resumes, an export starts a fresh run of config from its weights; with weights (an
 //           export, e.g. a shipped model) a fresh run of config starts from its networks.
+//   move    {backend}        pause, and move the run at its step to backend ('auto' is timed
+//                            again); a refused move leaves it where it was (an error says why).
 //   play    {target}         run until `target` steps in all, or until pause.
 //   pause   {}               stop after the call in flight.
 //   step    {}               one step while paused.
@@ -20,27 +22,32 @@
 // Worker → page ({type, ...}):
 //   status  {state, message}     state: 'loading' | 'ready' | 'running' | 'paused' | 'done' |
 //                                'failed' (no session: the page offers Reset).
-//   ready   {backend, reason, config, step, k}   a session exists (after create or a recovery).
+//   ready   {backend, reason, config, step, k, parses}   a session exists (after create, a
+//                                move or a recovery); parses: datasets the worker has parsed
+//                                (one per dataset used: every session shares the parse).
 //   stats   {stats, memory}      means over the last call: step, steps, loss_real, loss_fake,
 //                                loss_d, loss_g, k, m_global, lr, epoch, ms_per_step; memory: the
 //                                bytes of the worker's wasm memory (for the benchmarks).
 //   picture {kind, width, height, channels, pixels}   kind 'samples' | 'reconstructions'.
-//   checkpoint {bytes, step, reason}   a safetensors checkpoint: reason 'keep' (the last good
-//                                state, at the start of a session and every KEEP_EVERY steps; the
-//                                page has the quality worker judge it) or the purpose of a `save`.
+//   checkpoint {bytes, step, reason, generator?}   a safetensors checkpoint: reason 'keep' (the
+//                                last good state, at the start of a session and every KEEP_EVERY
+//                                steps, which the session also holds to go back to; generator: its
+//                                sampled generator alone, for the quality worker to judge) or the
+//                                purpose of a `save`.
 //   weights {bytes, step}        the safetensors export asked for by `export`.
 //   error   {name, message, recovered, fatal}   name is the Rust error kind (InvalidConfig,
 //                                BadData, BadCheckpoint, Diverged, DeviceError, Busy), 'Crashed'
 //                                (the wasm module trapped) or the JS error's; recovered says what
-//                                the worker did about it, if anything; fatal: the worker is
-//                                unusable; the page starts a new one from its copy of the last
-//                                kept checkpoint.
+//                                the worker did about it (a diverged run or a lost device goes
+//                                back to the session's last kept state, the latter on the CPU);
+//                                fatal: the worker is unusable; the page starts a new one from its
+//                                crash copy, the last kept checkpoint.
 
 //
 // Page → quality worker (quality-worker.js, which judges generators with a classifier, on the CPU):
-//   judge   {run, step, dataset, weights}   judge the generator of these checkpoint (or export)
-//                                bytes; while one is being judged only the
-//                                latest request waits, older ones are dropped.
+//   judge   {run, step, dataset, weights}   judge the generator in these bytes (a kept state's
+//                                generator, an export or a checkpoint); while one is being judged
+//                                only the latest request waits, older ones are dropped.
 // Quality worker → page:
 //   quality {run, step, quality, classifier}   quality: {n, histogram, coverage, kl_uniform,
 //                                frechet} (as `began eval`); classifier: {dataset, test_accuracy}.
@@ -48,6 +55,7 @@
 
 export const ToWorker = Object.freeze({
   CREATE: 'create',
+  MOVE: 'move',
   PLAY: 'play',
   PAUSE: 'pause',
   STEP: 'step',

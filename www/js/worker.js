@@ -1,16 +1,15 @@
 // The training worker: owns the wasm module and the session, runs the loop, and sends the page
 // small results (see protocol.js). Every call into the session goes through `exclusive`, so
 // commands that arrive mid-step wait their turn instead of racing it.
-import init, { WebTrainer, lose_webgpu_device } from '../pkg/began.js';
+import init, { WebTrainer, Dataset, lose_webgpu_device } from '../pkg/began.js';
 import { ToWorker, FromWorker, CALL_MS, DRAW_EVERY_MS, KEEP_EVERY } from './protocol.js';
 import { chooseBackend, TIMED_STEPS } from './backend.js';
 
 const wasmReady = init();
 
-let trainer = null;
-let data = null; // {name, images, labels}: the fetched IDX files, kept for resets and recoveries
+let trainer = null; // the session; it holds its last good state itself (keep, restore)
+let data = null; // {name, dataset}: the parsed training set, shared by every session made here
 let chosen = null; // {backend, reason, requested}
-let lastGood = null; // {bytes, step}: the latest checkpoint of a finite state
 let running = false;
 let generation = 0; // bumped by every create, so a loop of an older session stops quietly
 let target = Infinity;
@@ -31,7 +30,9 @@ function named(name, message) {
   return Object.assign(new Error(message), { name });
 }
 
-async function fetchData(name) {
+/** The named training set, parsed once: every session of this worker shares the parse. */
+async function loadDataset(name) {
+  if (data?.name === name) return data;
   const get = async (file) => {
     const url = new URL(`../data/${name}/${file}`, import.meta.url);
     const response = await fetch(url);
@@ -39,12 +40,16 @@ async function fetchData(name) {
     return new Uint8Array(await response.arrayBuffer());
   };
   const [images, labels] = await Promise.all([get('train-images-idx3-ubyte.gz'), get('train-labels-idx1-ubyte.gz')]);
-  return { name, images, labels };
+  const parsed = Dataset.parse(images, labels);
+  // Only this handle is dropped: a session still training on the old set keeps its images.
+  data?.dataset.free();
+  data = { name, dataset: parsed };
+  return data;
 }
 
 /** Milliseconds per step of a throwaway session on `backend` (for 'auto'). */
-async function timeSession(backend, config, { images, labels }) {
-  const probe = await WebTrainer.create(config, backend, images, labels);
+async function timeSession(backend, config, dataset) {
+  const probe = await WebTrainer.create(config, backend, dataset);
   try {
     await probe.step(1); // warm-up: shader compilation, allocation
     return (await probe.step(TIMED_STEPS)).ms_per_step;
@@ -53,33 +58,40 @@ async function timeSession(backend, config, { images, labels }) {
   }
 }
 
-async function create({ config, backend, dataset, checkpoint, weights }, mine) {
-  status('loading', `Fetching ${dataset}…`);
-  await wasmReady;
-  const nextData = data?.name === dataset ? data : await fetchData(dataset);
-  let nextChosen = chosen;
-  if (!(chosen && chosen.requested === backend && backend !== 'webgpu')) {
-    status('loading', backend === 'auto' ? 'Choosing a backend…' : 'Starting…');
-    nextChosen = { ...(await chooseBackend(backend, (b) => timeSession(b, config, nextData))), requested: backend };
+/** The backend `requested` stands for ('auto' is timed on `config`), as {backend, reason, requested}. */
+async function choose(requested, config, dataset) {
+  if (chosen && chosen.requested === requested && requested !== 'webgpu') return chosen;
+  status('loading', requested === 'auto' ? 'Choosing a backend…' : 'Starting…');
+  return { ...(await chooseBackend(requested, (b) => timeSession(b, config, dataset))), requested };
+}
+
+/** `make(backend)`, falling back to the CPU when an Auto choice of WebGPU fails to start. */
+async function onChosen(choice, make) {
+  try {
+    return [await make(choice.backend), choice];
+  } catch (error) {
+    if (error.name !== 'DeviceError' || choice.backend !== 'webgpu' || choice.requested !== 'auto') throw error;
+    const cpu = { backend: 'cpu', reason: `CPU: WebGPU failed to start (${error.message})`, requested: choice.requested };
+    return [await make('cpu'), cpu];
   }
+}
+
+async function create({ config, backend, dataset: name, checkpoint, weights }, mine) {
+  status('loading', `Fetching ${name}…`);
+  await wasmReady;
+  const { dataset } = await loadDataset(name);
+  const choice = await choose(backend, config, dataset);
   status('loading', checkpoint ? 'Loading the checkpoint…' : weights ? 'Loading the pretrained model…' : 'Building the model…');
   const make = (b) => {
-    if (weights) return WebTrainer.from_weights(new Uint8Array(weights), config, b, nextData.images, nextData.labels);
-    if (!checkpoint) return WebTrainer.create(config, b, nextData.images, nextData.labels);
+    if (weights) return WebTrainer.from_weights(new Uint8Array(weights), config, b, dataset);
+    if (!checkpoint) return WebTrainer.create(config, b, dataset);
     // A checkpoint resumes; an export (weights only) starts a fresh run of `config` from them.
-    return WebTrainer.open(new Uint8Array(checkpoint), config, b, nextData.images, nextData.labels);
+    return WebTrainer.open(new Uint8Array(checkpoint), config, b, dataset);
   };
   // The new session is built before the current one is dropped: a bad file leaves the run as it was.
-  let next;
-  try {
-    next = await make(nextChosen.backend);
-  } catch (error) {
-    if (error.name !== 'DeviceError' || nextChosen.backend !== 'webgpu' || backend !== 'auto') throw error;
-    nextChosen = { backend: 'cpu', reason: `CPU: WebGPU failed to start (${error.message})`, requested: backend };
-    next = await make('cpu');
-  }
+  const [next, nextChosen] = await onChosen(choice, make);
   trainer?.free();
-  [trainer, data, chosen, lastGood] = [next, nextData, nextChosen, null];
+  [trainer, chosen] = [next, nextChosen];
   // A newer create is queued (a field changed again while this model was built): it announces
   // itself, and the page must not start training this one when it hears 'ready'.
   if (mine !== generation) return;
@@ -89,17 +101,35 @@ async function create({ config, backend, dataset, checkpoint, weights }, mine) {
   status('ready', `Ready at step ${trainer.step_count}.`);
 }
 
-async function announce() {
-  const k = await trainer.k();
-  post({ type: FromWorker.READY, backend: chosen.backend, reason: chosen.reason, config: trainer.config(), step: trainer.step_count, k });
+/** Moves the run, at its step, to another backend; a refused move leaves it where it was. */
+async function move(backend) {
+  running = false;
+  const choice = await choose(backend, trainer.config(), data.dataset);
+  status('loading', `Moving the run to ${choice.backend === 'webgpu' ? 'WebGPU' : 'the CPU'}…`);
+  try {
+    [, chosen] = await onChosen(choice, (b) => trainer.move_to(b));
+  } finally {
+    await announce(); // the backend badge says where the run is, moved or not
+  }
+  await draw();
+  status('paused', `Moved; paused at step ${trainer.step_count}.`);
 }
 
-/** Saves the current (finite) state as the last good one, here and in the page. */
+async function announce() {
+  const k = await trainer.k();
+  const backend = trainer.backend;
+  const reason = backend === chosen.backend ? chosen.reason : `${backend === 'webgpu' ? 'WebGPU' : 'CPU'}: the run stayed here`;
+  post({ type: FromWorker.READY, backend, reason, config: trainer.config(), step: trainer.step_count, k, parses: Dataset.parses() });
+}
+
+/**
+ * Keeps the current (finite) state as the last good one: the session holds it to go back to;
+ * the page gets the checkpoint (its crash copy and autosave) and the generator alone (to judge).
+ * Both are transferred, not copied: the worker keeps no bytes of its own.
+ */
 async function keep() {
-  const bytes = await trainer.save();
-  lastGood = { bytes, step: trainer.step_count };
-  const copy = bytes.slice();
-  post({ type: FromWorker.CHECKPOINT, bytes: copy.buffer, step: lastGood.step, reason: 'keep' }, [copy.buffer]);
+  const { step, checkpoint, generator } = await trainer.keep();
+  post({ type: FromWorker.CHECKPOINT, bytes: checkpoint.buffer, generator: generator.buffer, step, reason: 'keep' }, [checkpoint.buffer, generator.buffer]);
 }
 
 async function draw() {
@@ -150,29 +180,24 @@ async function loop() {
 async function recover(error) {
   running = false;
   if (error instanceof WebAssembly.RuntimeError) {
-    // A trap leaves the module unusable: the page restarts the worker from its copy of lastGood.
+    // A trap leaves the module unusable: the page restarts the worker from its crash copy.
     post({ type: FromWorker.ERROR, name: 'Crashed', message: error.message, fatal: true });
     return;
   }
-  const toCpu = error.name === 'DeviceError' && chosen?.backend === 'webgpu';
+  const toCpu = error.name === 'DeviceError' && trainer?.backend === 'webgpu';
   let recovered = null;
-  if (lastGood) {
+  const kept = trainer?.kept_step;
+  if (kept !== undefined) {
     try {
-      trainer?.free();
-    } catch {
-      // a session on a lost device may fail to free; it is dropped either way
-    }
-    trainer = null;
-    const backend = toCpu ? 'cpu' : chosen.backend;
-    try {
-      trainer = await WebTrainer.resume(lastGood.bytes, backend, data.images, data.labels);
+      // From the session's own copy of its last good state: nothing is read from the device.
+      await trainer.restore(toCpu ? 'cpu' : trainer.backend);
     } catch (failure) {
       // Nothing left to train here: the page restarts the worker from its own copy.
       post({ type: FromWorker.ERROR, name: 'Crashed', message: `${error.message}; restoring failed too (${failure.message})`, fatal: true });
       return;
     }
     if (toCpu) chosen = { ...chosen, backend: 'cpu', reason: 'CPU: the WebGPU device was lost' };
-    recovered = `Restored the last good state (step ${lastGood.step})${toCpu ? ' on the CPU' : ''}; press Start to continue.`;
+    recovered = `Restored the last good state (step ${kept})${toCpu ? ' on the CPU' : ''}; press Start to continue.`;
     await announce();
     await draw();
   }
@@ -213,6 +238,12 @@ self.onmessage = ({ data: message }) => {
         target = Math.max(target, trainer.step_count + 1);
         return advance(1);
       }).catch((error) => exclusive(() => recover(error)));
+      break;
+    case ToWorker.MOVE:
+      exclusive(() => (trainer ? move(message.backend) : null)).catch((error) => {
+        report(error);
+        status(trainer ? 'paused' : 'failed', trainer ? `Paused at step ${trainer.step_count}.` : 'No model: fix the problem above, then Reset.');
+      });
       break;
     case ToWorker.SET:
       exclusive(() => trainer?.set_hyperparameters(message.gamma, message.lambda_k, message.lr, message.mode_seeking)).catch(report);

@@ -6,9 +6,11 @@ use crate::error::{Error, Result};
 use crate::rng::rng_for;
 use burn::prelude::*;
 use rand::seq::SliceRandom;
+use std::sync::Arc;
 
 pub struct Batches {
-    images: Images,
+    /// Shared: every session of a page's worker draws from one parse of the dataset.
+    images: Arc<Images>,
     batch_size: usize,
     seed: u64,
     /// The epoch whose order is in `order`.
@@ -18,7 +20,8 @@ pub struct Batches {
 
 impl Batches {
     /// Fails unless `images` hold at least one whole batch.
-    pub fn new(images: Images, batch_size: usize, seed: u64) -> Result<Self> {
+    pub fn new(images: impl Into<Arc<Images>>, batch_size: usize, seed: u64) -> Result<Self> {
+        let images = images.into();
         if batch_size == 0 || images.len() < batch_size {
             let reason = format!("{} images, fewer than one batch of {batch_size}", images.len());
             return Err(Error::BadData { file: "dataset".into(), reason });
@@ -31,7 +34,7 @@ impl Batches {
         (self.images.len() / self.batch_size) as u64
     }
 
-    pub fn images(&self) -> &Images {
+    pub fn images(&self) -> &Arc<Images> {
         &self.images
     }
 

@@ -1,12 +1,14 @@
 //! The one wasm boundary: what JavaScript sees of the library.
 //!
-//! [`trainer`] drives a training session (the trainer page's worker); [`judge`] scores its
-//! samples with a classifier (the page's quality worker); [`sampler`] draws from a
-//! trained generator (the `<began-sampler>` widget, built without the trainer). Everything
+//! [`trainer`] drives a training session (the trainer page's worker) on a [`dataset`] parsed
+//! once; [`judge`] scores its samples with a classifier (the page's quality worker); [`sampler`]
+//! draws from a trained generator (the `<began-sampler>` widget, built without the trainer). Everything
 //! returns `Result<_, Error>` until the last line of each export, where the error becomes a JS
 //! `Error` whose `name` says what kind it is (`InvalidConfig`, `BadData`, `BadCheckpoint`,
 //! `Diverged`, `DeviceError`, `Busy`), so JavaScript can react to each kind.
 
+#[cfg(feature = "trainer")]
+pub mod dataset;
 #[cfg(feature = "trainer")]
 pub mod judge;
 pub mod sampler;

@@ -1,15 +1,17 @@
 //! JavaScript's handle to a training session ([`crate::session`]), driven by the trainer page's
 //! worker. Methods that touch the device return Promises; the state behind them stays in Rust.
 
+use super::dataset::Dataset;
 use super::{busy, bytes, device, picture, to_js, to_value};
 use crate::config::TrainConfig;
 use crate::data::Images;
 use crate::error::{Error, Result};
 use crate::session::Session;
 use burn::tensor::Device;
-use js_sys::Promise;
+use js_sys::{Object, Promise, Reflect};
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
@@ -22,45 +24,71 @@ export interface Progress {
 }
 "#;
 
-/// A training session owned by Rust. Create it with [`WebTrainer::create`] or [`WebTrainer::resume`].
+#[wasm_bindgen(typescript_custom_section)]
+const KEPT: &str = r#"
+/** A kept state: the checkpoint, and the sampled generator alone (for the quality worker). */
+export interface Kept { step: number; checkpoint: Uint8Array; generator: Uint8Array }
+"#;
+
+/// A training session owned by Rust. Create it with [`WebTrainer::create`], [`WebTrainer::open`],
+/// [`WebTrainer::resume`] or [`WebTrainer::from_weights`], on a [`Dataset`] parsed once.
 #[wasm_bindgen]
 pub struct WebTrainer {
     session: Rc<RefCell<Session>>,
-    backend: String,
+    /// Changed by `move_to` and `restore`, which replace the session in place.
+    backend: Rc<RefCell<String>>,
 }
 
 #[wasm_bindgen]
 impl WebTrainer {
     /// A fresh run. `config` is any subset of the TrainConfig (defaults fill the rest), `backend`
-    /// is `"cpu"` or `"webgpu"`, `images` and `labels` are IDX files, gzip'd or not.
-    pub async fn create(config: JsValue, backend: String, images: Vec<u8>, labels: Vec<u8>) -> Result<WebTrainer, JsValue> {
+    /// is `"cpu"` or `"webgpu"`.
+    pub async fn create(config: JsValue, backend: String, dataset: &Dataset) -> Result<WebTrainer, JsValue> {
         let config = parse_config(config).map_err(to_js)?;
-        Self::start(backend, &images, &labels, |device, images| Session::new(config, device, images)).await
+        Self::start(backend, dataset, |device, images| Session::new(config, device, images)).await
     }
 
     /// A run restored from checkpoint bytes (see [`WebTrainer::save`]) on `backend`.
-    pub async fn resume(checkpoint: Vec<u8>, backend: String, images: Vec<u8>, labels: Vec<u8>) -> Result<WebTrainer, JsValue> {
-        Self::start(backend, &images, &labels, |device, images| Session::resume(&checkpoint, "checkpoint", device, images)).await
+    pub async fn resume(checkpoint: Vec<u8>, backend: String, dataset: &Dataset) -> Result<WebTrainer, JsValue> {
+        Self::start(backend, dataset, |device, images| Session::resume(&checkpoint, "checkpoint", device, images)).await
     }
 
     /// A fresh run that starts from the weights of an export or checkpoint (fine-tuning a shipped
     /// model): the file fixes the model's shape, `config` (a subset, as in `create`) the rest.
-    pub async fn from_weights(weights: Vec<u8>, config: JsValue, backend: String, images: Vec<u8>, labels: Vec<u8>) -> Result<WebTrainer, JsValue> {
+    pub async fn from_weights(weights: Vec<u8>, config: JsValue, backend: String, dataset: &Dataset) -> Result<WebTrainer, JsValue> {
         let config = parse_config(config).map_err(to_js)?;
-        Self::start(backend, &images, &labels, |device, images| Session::from_weights(&weights, "model", config, device, images)).await
+        Self::start(backend, dataset, |device, images| Session::from_weights(&weights, "model", config, device, images)).await
     }
 
     /// A run from a file the user chose, of either kind, as its `format` says: a checkpoint
     /// resumes as saved (and `config` is not read: the form may hold a refused value); an export
     /// starts a fresh run of `config` (a subset, as in `create`) from its weights.
-    pub async fn open(file: Vec<u8>, config: JsValue, backend: String, images: Vec<u8>, labels: Vec<u8>) -> Result<WebTrainer, JsValue> {
-        Self::start(backend, &images, &labels, |device, images| Session::open(&file, "checkpoint", device, images, || parse_config(config))).await
+    pub async fn open(file: Vec<u8>, config: JsValue, backend: String, dataset: &Dataset) -> Result<WebTrainer, JsValue> {
+        Self::start(backend, dataset, |device, images| Session::open(&file, "checkpoint", device, images, || parse_config(config))).await
+    }
+
+    /// Moves the run, at its current step, to `backend`; if that fails (a diverged state, a
+    /// device that will not start) the run stays where it was.
+    pub fn move_to(&self, backend: String) -> Promise {
+        self.replacing(backend, async |session, device| session.moved_to(device).await)
+    }
+
+    /// Goes back to the last kept state (see [`WebTrainer::keep`]) on `backend`: after a
+    /// diverged step, or on the CPU after a lost GPU device (nothing is read from it).
+    pub fn restore(&self, backend: String) -> Promise {
+        self.replacing(backend, async |session, device| session.restored_on(device))
     }
 
     /// `"cpu"` or `"webgpu"`.
     #[wasm_bindgen(getter)]
     pub fn backend(&self) -> String {
-        self.backend.clone()
+        self.backend.borrow().clone()
+    }
+
+    /// The step of the last kept state, or undefined before the first `keep`.
+    #[wasm_bindgen(getter)]
+    pub fn kept_step(&self) -> Result<Option<f64>, JsValue> {
+        Ok(self.borrow()?.last_good_step().map(|step| step as f64))
     }
 
     /// Steps done so far.
@@ -111,6 +139,23 @@ impl WebTrainer {
         session.set_hyperparameters(gamma, lambda_k, lr, mode_seeking).map_err(to_js)
     }
 
+    /// Keeps the current state as the one `restore` goes back to, and resolves to it (see
+    /// [`Session::keep`]); refused if the run has diverged, the last kept state staying as it was.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Kept>")]
+    pub fn keep(&self) -> Promise {
+        let session = self.session.clone();
+        future_to_promise(async move {
+            let mut session = session.try_borrow_mut().map_err(|_| busy())?;
+            let kept = session.keep().await.map_err(to_js)?;
+            let object = Object::new();
+            let set = |key: &str, value: JsValue| Reflect::set(&object, &key.into(), &value).map(|_| ());
+            set("step", (session.trainer.step as f64).into())?;
+            set("checkpoint", bytes(&kept.checkpoint))?;
+            set("generator", bytes(&kept.generator))?;
+            Ok(object.into())
+        })
+    }
+
     /// A checkpoint (safetensors) of the whole run; refused if the run has diverged.
     #[wasm_bindgen(unchecked_return_type = "Promise<Uint8Array>")]
     pub fn save(&self) -> Promise {
@@ -125,17 +170,25 @@ impl WebTrainer {
 }
 
 impl WebTrainer {
-    /// The device, the decoded dataset, then the session `build` makes of them.
-    async fn start(
-        backend: String,
-        images: &[u8],
-        labels: &[u8],
-        build: impl FnOnce(&Device, Images) -> Result<Session>,
-    ) -> Result<WebTrainer, JsValue> {
+    /// The device, then the session `build` makes of it and the dataset's images.
+    async fn start(backend: String, dataset: &Dataset, build: impl FnOnce(&Device, Arc<Images>) -> Result<Session>) -> Result<WebTrainer, JsValue> {
+        let images = dataset.images.clone();
         let device = device(&backend).await.map_err(to_js)?;
-        let images = Images::from_idx("dataset", images, labels).map_err(to_js)?;
         let session = build(&device, images).map_err(to_js)?;
-        Ok(WebTrainer { session: Rc::new(RefCell::new(session)), backend })
+        Ok(WebTrainer { session: Rc::new(RefCell::new(session)), backend: Rc::new(RefCell::new(backend)) })
+    }
+
+    /// Replaces the session with the one `make` builds from it on `backend`'s device; on an
+    /// error the session is left as it was.
+    fn replacing(&self, backend: String, make: impl AsyncFnOnce(&Session, &Device) -> Result<Session> + 'static) -> Promise {
+        let (session, current) = (self.session.clone(), self.backend.clone());
+        future_to_promise(async move {
+            let mut session = session.try_borrow_mut().map_err(|_| busy())?;
+            let device = device(&backend).await.map_err(to_js)?;
+            *session = make(&session, &device).await.map_err(to_js)?;
+            *current.borrow_mut() = backend;
+            Ok(JsValue::UNDEFINED)
+        })
     }
 
     fn borrow(&self) -> Result<std::cell::Ref<'_, Session>, JsValue> {
