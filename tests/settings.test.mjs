@@ -1,4 +1,4 @@
-// The form and Rust read one schema (www/config-schema.json, written by crate/src/schema.rs; a
+// The form and Rust read one schema (www/config-schema.json, written by crate/src/schema/; a
 // native test keeps the file current): the form's defaults, hints, checks and messages are the
 // file's, so what Rust allows the form allows, and what it refuses shows the file's message.
 // Expected values are read from the file here, never copied.

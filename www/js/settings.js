@@ -1,5 +1,5 @@
 // The settings form: defaults, inline validation, and the partial TrainConfig it stands for.
-// Ranges, defaults, messages and hints are the schema's (crate/src/schema.rs, written to
+// Ranges, defaults, messages and hints are the schema's (crate/src/schema/mod.rs, written to
 // config-schema.json), so the form allows what Rust allows; Rust validates again.
 import schema from '../config-schema.json' with { type: 'json' };
 

@@ -3,163 +3,14 @@
 //! it as `www/config-schema.json`, written from [`json`] (a test keeps the file current).
 //! Defaults are not repeated here: they are read from [`TrainConfig::new`].
 
+mod json;
+mod range;
+
+pub use json::json;
+pub use range::{End, Number, Range};
+
 use crate::config::TrainConfig;
 use crate::error::{Error, Result};
-use std::fmt;
-
-/// One end of a range of reals.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum End {
-    Closed(f64),
-    Open(f64),
-    /// No bound on this side (the number must still be finite).
-    Unbounded,
-}
-
-/// The values a setting may take.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Range {
-    /// Whole numbers `min..=max`; `max: None` has no upper end.
-    Whole { min: u64, max: Option<u64> },
-    /// Finite reals between `low` and `high`.
-    Real { low: End, high: End },
-}
-
-/// A value to check against a [`Range`].
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Number {
-    Whole(u64),
-    Real(f64),
-}
-
-impl From<u64> for Number {
-    fn from(x: u64) -> Self {
-        Number::Whole(x)
-    }
-}
-
-impl From<u32> for Number {
-    fn from(x: u32) -> Self {
-        Number::Whole(x.into())
-    }
-}
-
-impl From<usize> for Number {
-    fn from(x: usize) -> Self {
-        Number::Whole(x as u64) // usize is at most 64 bits on every target
-    }
-}
-
-impl From<f64> for Number {
-    fn from(x: f64) -> Self {
-        Number::Real(x)
-    }
-}
-
-impl fmt::Display for Number {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        match self {
-            Number::Whole(x) => write!(f, "{x}"),
-            Number::Real(x) => write!(f, "{x}"),
-        }
-    }
-}
-
-impl Range {
-    pub fn contains(&self, x: Number) -> bool {
-        match (*self, x) {
-            (Range::Whole { min, max }, Number::Whole(n)) => n >= min && max.is_none_or(|max| n <= max),
-            (Range::Whole { .. }, Number::Real(_)) => false,
-            (Range::Real { low, high }, x) => {
-                let x = match x {
-                    Number::Whole(n) => n as f64,
-                    Number::Real(x) => x,
-                };
-                let above = match low {
-                    End::Closed(a) => x >= a,
-                    End::Open(a) => x > a,
-                    End::Unbounded => true,
-                };
-                let below = match high {
-                    End::Closed(b) => x <= b,
-                    End::Open(b) => x < b,
-                    End::Unbounded => true,
-                };
-                x.is_finite() && above && below
-            }
-        }
-    }
-}
-
-impl Range {
-    /// The values nearest the range on each side that has an end: what tests probe it with.
-    pub fn outside(&self) -> Vec<Number> {
-        match *self {
-            Range::Whole { min, max } => {
-                let below = min.checked_sub(1);
-                let above = max.and_then(|m| m.checked_add(1));
-                below.into_iter().chain(above).map(Number::Whole).collect()
-            }
-            Range::Real { low, high } => {
-                let below = match low {
-                    End::Closed(a) => Some(a.next_down()),
-                    End::Open(a) => Some(a),
-                    End::Unbounded => None,
-                };
-                let above = match high {
-                    End::Closed(b) => Some(b.next_up()),
-                    End::Open(b) => Some(b),
-                    End::Unbounded => None,
-                };
-                below.into_iter().chain(above).map(Number::Real).collect()
-            }
-        }
-    }
-
-    /// The closed ends, the values nearest the edge that are allowed.
-    pub fn ends(&self) -> Vec<Number> {
-        match *self {
-            Range::Whole { min, max } => std::iter::once(min).chain(max).map(Number::Whole).collect(),
-            Range::Real { low, high } => [low, high]
-                .into_iter()
-                .filter_map(|end| if let End::Closed(x) = end { Some(Number::Real(x)) } else { None })
-                .collect(),
-        }
-    }
-}
-
-/// What follows "must be" in every message: `in (0, 1]`, `a whole number in 1..=256`.
-impl fmt::Display for Range {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        use End::*;
-        match *self {
-            Range::Whole { min, max: Some(max) } => write!(f, "a whole number in {min}..={max}"),
-            Range::Whole { min: 0, max: None } => write!(f, "a whole number ≥ 0"),
-            Range::Whole { min, max: None } => write!(f, "a whole number > {}", min - 1),
-            Range::Real { low: Unbounded, high: Unbounded } => write!(f, "a finite number"),
-            Range::Real { low, high: Unbounded } => match low {
-                Closed(a) => write!(f, "a finite number ≥ {a}"),
-                _ => write!(f, "a finite number > {}", bound(low)),
-            },
-            Range::Real { low: Unbounded, high } => match high {
-                Closed(b) => write!(f, "a finite number ≤ {b}"),
-                _ => write!(f, "a finite number < {}", bound(high)),
-            },
-            Range::Real { low, high } => {
-                let open = if matches!(low, Closed(_)) { '[' } else { '(' };
-                let close = if matches!(high, Closed(_)) { ']' } else { ')' };
-                write!(f, "in {open}{}, {}{close}", bound(low), bound(high))
-            }
-        }
-    }
-}
-
-fn bound(end: End) -> f64 {
-    match end {
-        End::Closed(x) | End::Open(x) => x,
-        End::Unbounded => f64::NAN, // never printed: Display handles the unbounded sides first
-    }
-}
 
 /// How the page's form shows a field.
 #[derive(Clone, Copy, Debug)]
@@ -202,35 +53,6 @@ impl Field {
         let defaults = serde_json::to_value(TrainConfig::new()).expect("configs serialise");
         let pointer = format!("/{}", path.replace('.', "/"));
         defaults.pointer(&pointer).cloned().unwrap_or_else(|| panic!("schema: no field `{path}` in TrainConfig"))
-    }
-
-    fn to_json(&self) -> serde_json::Value {
-        use serde_json::{Value, json};
-        let end = |end: End| match end {
-            End::Closed(x) => (json!(x), false),
-            End::Open(x) => (json!(x), true),
-            End::Unbounded => (Value::Null, false),
-        };
-        // Whole ends are written as integers, so the page compares with exactly these.
-        let (kind, (min, min_open), (max, max_open)) = match self.range {
-            Range::Whole { min, max } => ("whole", (json!(min), false), (max.map_or(Value::Null, |m| json!(m)), false)),
-            Range::Real { low, high } => ("real", end(low), end(high)),
-        };
-        let allowed = self.range.to_string();
-        let form = self.form.map(|form| {
-            let mut first = allowed.chars();
-            let capital: String = first.next().into_iter().flat_map(char::to_uppercase).chain(first).collect();
-            json!({
-                "id": form.id,
-                "message": format!("{} must be {allowed}.", form.label),
-                "hint": format!("{capital}. {}", form.hint),
-            })
-        });
-        json!({
-            "name": self.name, "path": self.path, "type": kind,
-            "min": min, "min_open": min_open, "max": max, "max_open": max_open,
-            "default": self.default(), "allowed": allowed, "form": form,
-        })
     }
 }
 
@@ -355,34 +177,9 @@ pub static FIELDS: [&Field; 21] = [
     &CHANNELS, &INIT_SCALE, &SEED, &STEPS,
 ];
 
-/// The text of www/config-schema.json: every field with its range, default, and for the form
-/// its message and hint.
-pub fn json() -> String {
-    let fields: Vec<_> = FIELDS.iter().map(|f| f.to_json()).collect();
-    let about = "Generated from crate/src/schema.rs (`cargo run -p began -- schema`); do not edit.";
-    let schema = serde_json::json!({ "about": about, "fields": fields });
-    serde_json::to_string_pretty(&schema).expect("JSON serialises") + "\n"
-}
-
 #[cfg(all(test, not(target_family = "wasm")))]
 mod tests {
     use super::*;
-
-    const FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../www/config-schema.json");
-
-    #[test]
-    fn the_committed_schema_file_is_what_rust_generates() {
-        let now = json();
-        if std::env::var_os("BEGAN_WRITE_SCHEMA").is_some() {
-            std::fs::write(FILE, &now).unwrap();
-        }
-        let committed = std::fs::read_to_string(FILE).unwrap_or_default();
-        assert!(
-            committed == now,
-            "www/config-schema.json is not what crate/src/schema.rs generates: rewrite it with \
-             `BEGAN_WRITE_SCHEMA=1 cargo test -p began --lib schema` and commit it"
-        );
-    }
 
     #[test]
     fn every_default_is_in_range() {
