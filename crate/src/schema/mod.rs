@@ -92,7 +92,7 @@ pub static LR: Field = Field {
     name: "lr",
     path: Some("lr"),
     range: real(Open(0.0), Unbounded),
-    form: form("lr", "The learning rate", "Adam, both networks; much above 0.001 tends to diverge."),
+    form: form("lr", "The learning rate", "Adam, both networks. Too high a rate diverges; the run then goes back to its last good state."),
 };
 /// Beyond 1 the mode-seeking term outweighs L_G (~0.1) by far.
 pub static MODE_SEEKING: Field = Field {
@@ -136,7 +136,7 @@ pub static HIDDEN: Field = Field {
 /// The page sets it to N_h; the CLI's --hidden sets both.
 pub static LATENT: Field = Field { name: "latent", path: Some("model.latent"), range: whole(1, 1024), form: None };
 /// A step's cost grows with n² (8 → ~250 ms a batch-16 step on 2 CPU cores; 16 about twice
-/// that; 256 minutes a step on a CPU): 256 is for GPUs, and the page allows what the CLI does, so
+/// that; by n², 256 would be ~4 minutes a step): 256 is for GPUs, and the page allows what the CLI does, so
 /// a CLI run resumes there with its own shape.
 pub static FILTERS: Field = Field {
     name: "filters",
