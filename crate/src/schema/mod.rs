@@ -135,9 +135,9 @@ pub static HIDDEN: Field = Field {
 };
 /// The page sets it to N_h; the CLI's --hidden sets both.
 pub static LATENT: Field = Field { name: "latent", path: Some("model.latent"), range: whole(1, 1024), form: None };
-/// A step's cost grows with n² (8 → ~250 ms a batch-16 step on 2 CPU cores; 16 about twice
-/// that; by n², 256 would be ~4 minutes a step): 256 is for GPUs, and the page allows what the CLI does, so
-/// a CLI run resumes there with its own shape.
+/// A convolution's FLOPs grow with n² (measured: 8 → ~250 ms a batch-16 step on 2 CPU cores, 16
+/// about twice that): the top of the range is for GPUs. The page allows what the CLI does, so a
+/// CLI run resumes there with its own shape.
 pub static FILTERS: Field = Field {
     name: "filters",
     path: Some("model.filters"),
