@@ -2,6 +2,7 @@
 //! The whole [`TrainConfig`] is saved in every checkpoint, so a run can be reproduced.
 
 use crate::error::{Error, Result};
+use crate::schema;
 use burn::config::Config;
 
 /// Shape of both networks (the paper's notation in brackets).
@@ -57,22 +58,22 @@ impl ModelConfig {
         scales
     }
 
+    /// Checks every range (the schema's, [`crate::schema`]); the error names the field and what
+    /// is allowed.
     pub fn validate(&self) -> Result<()> {
+        // A rule across two fields, so not one of the schema's ranges.
         let power_of_two = self.base_size > 0
             && self.image_size % self.base_size == 0
             && (self.image_size / self.base_size).is_power_of_two();
         check(power_of_two, "image_size", "base_size × a power of two", self.image_size)?;
-        check(self.channels >= 1, "channels", "at least 1", self.channels)?;
-        check((1..=256).contains(&self.filters), "filters", "in 1..=256", self.filters)?;
-        check((1..=1024).contains(&self.hidden), "hidden", "in 1..=1024", self.hidden)?;
-        check((1..=1024).contains(&self.latent), "latent", "in 1..=1024", self.latent)?;
-        check((1..=4).contains(&self.repeat), "repeat", "in 1..=4", self.repeat)?;
-        check(self.init_scale > 0.0 && self.init_scale <= 10.0, "init-scale", "in (0, 10]", self.init_scale)
+        schema::CHANNELS.check(self.channels)?;
+        schema::FILTERS.check(self.filters)?;
+        schema::HIDDEN.check(self.hidden)?;
+        schema::LATENT.check(self.latent)?;
+        schema::REPEAT.check(self.repeat)?;
+        schema::INIT_SCALE.check(self.init_scale)
     }
 }
-
-/// The largest mode-seeking weight: beyond it the term outweighs L_G (~0.1) by far.
-pub const MODE_SEEKING_MAX: f64 = 1.0;
 
 /// Learning-rate decay when M_global stops improving.
 #[derive(Config, Debug, PartialEq)]
@@ -150,24 +151,26 @@ pub struct TrainConfig {
 }
 
 impl TrainConfig {
-    /// Checks every range; the error names the field and what is allowed.
+    /// Checks every range (the schema's, [`crate::schema`]); the error names the field and what
+    /// is allowed.
     pub fn validate(&self) -> Result<()> {
         self.model.validate()?;
-        check((1..=1024).contains(&self.batch_size), "batch-size", "in 1..=1024", self.batch_size)?;
-        check(self.gamma > 0.0 && self.gamma <= 1.0, "gamma", "in (0, 1]", self.gamma)?;
-        check(self.lambda_k >= 0.0 && self.lambda_k.is_finite(), "lambda-k", "a finite number ≥ 0", self.lambda_k)?;
-        check(self.lr > 0.0 && self.lr.is_finite(), "lr", "a finite number > 0", self.lr)?;
-        check(self.g_lr_scale > 0.0 && self.g_lr_scale <= 10.0, "g-lr-scale", "in (0, 10]", self.g_lr_scale)?;
-        check((0.0..=MODE_SEEKING_MAX).contains(&self.mode_seeking), "mode-seeking", "in [0, 1]", self.mode_seeking)?;
+        schema::BATCH_SIZE.check(self.batch_size)?;
+        schema::GAMMA.check(self.gamma)?;
+        schema::LAMBDA_K.check(self.lambda_k)?;
+        schema::LR.check(self.lr)?;
+        schema::G_LR_SCALE.check(self.g_lr_scale)?;
+        schema::MODE_SEEKING.check(self.mode_seeking)?;
+        // The term compares pairs of samples in a batch: a rule across two fields.
         check(self.mode_seeking == 0.0 || self.batch_size >= 2, "batch-size", "at least 2 with mode seeking", self.batch_size)?;
-        check((0.0..1.0).contains(&self.ema_decay), "ema-decay", "in [0, 1)", self.ema_decay)?;
-        check((0.0..1.0).contains(&self.beta1), "beta1", "in [0, 1)", self.beta1)?;
-        check((0.0..1.0).contains(&self.beta2), "beta2", "in [0, 1)", self.beta2)?;
-        let decay = &self.lr_decay;
-        check(decay.factor > 0.0 && decay.factor < 1.0, "lr-decay factor", "in (0, 1)", decay.factor)?;
-        check(decay.min_lr >= 0.0 && decay.min_lr.is_finite(), "lr-decay min_lr", "a finite number ≥ 0", decay.min_lr)?;
-        check(decay.patience >= 1, "lr-decay patience", "at least 1", decay.patience)?;
-        check(self.input_noise >= 0.0 && self.input_noise.is_finite(), "input-noise", "a finite number ≥ 0", self.input_noise)
+        schema::EMA_DECAY.check(self.ema_decay)?;
+        schema::BETA1.check(self.beta1)?;
+        schema::BETA2.check(self.beta2)?;
+        schema::LR_DECAY_FACTOR.check(self.lr_decay.factor)?;
+        schema::LR_DECAY_MIN_LR.check(self.lr_decay.min_lr)?;
+        schema::LR_DECAY_PATIENCE.check(self.lr_decay.patience)?;
+        schema::INPUT_NOISE.check(self.input_noise)?;
+        schema::SEED.check(self.seed)
     }
 
     /// The defaults overlaid with the fields of `partial`, which may name any subset of the
@@ -230,7 +233,7 @@ fn check(ok: bool, field: &'static str, allowed: &'static str, value: impl ToStr
     if ok {
         Ok(())
     } else {
-        Err(Error::InvalidConfig { field, allowed, value: value.to_string() })
+        Err(Error::InvalidConfig { field, allowed: allowed.into(), value: value.to_string() })
     }
 }
 

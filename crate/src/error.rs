@@ -5,11 +5,12 @@ use std::path::PathBuf;
 /// Everything that can go wrong in the library, with enough context to act on.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// A hyperparameter outside its allowed range. `field` is the flag/config name.
+    /// A hyperparameter outside its allowed range. `field` is the flag/config name; `allowed`
+    /// mostly comes from the schema's range ([`crate::schema`]).
     #[error("{field} must be {allowed}, got {value}")]
     InvalidConfig {
         field: &'static str,
-        allowed: &'static str,
+        allowed: String,
         value: String,
     },
     /// A config that is not the expected JSON shape (an unknown field, a string for a number).

@@ -13,6 +13,7 @@ pub mod model;
 pub mod named;
 pub mod quality;
 pub mod rng;
+pub mod schema;
 pub mod weights;
 
 // Training needs autodiff and the optimiser; the sampler widget's build leaves them out.

@@ -28,6 +28,10 @@ fn main() -> ExitCode {
         Command::Classifier(cli::args::ClassifierCommand::Train(args)) => cli::eval::train_classifier(args),
         Command::Eval(args) => cli::eval::run(args),
         Command::Sweep(args) => cli::sweep::run(args),
+        Command::Schema => {
+            print!("{}", began::schema::json());
+            Ok(())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

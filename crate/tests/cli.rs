@@ -199,3 +199,31 @@ fn a_resumed_run_keeps_the_best_generator_it_already_kept() {
     assert_eq!(csv.lines().count(), 4, "steps 5, 10 and 15 judged: {csv}");
     assert_eq!(std::fs::read(dir.join("best.safetensors")).unwrap(), best);
 }
+
+/// The flags' parsers are the schema's (began::schema), as the library's checks and the page's
+/// form are: just outside a field's range is refused with its message, its closed ends pass.
+#[test]
+fn train_flags_take_their_ranges_from_the_schema() {
+    use began::schema::{self, Number};
+    let flags = [
+        &schema::STEPS, &schema::BATCH_SIZE, &schema::GAMMA, &schema::LAMBDA_K, &schema::LR, &schema::G_LR_SCALE,
+        &schema::MODE_SEEKING, &schema::EMA_DECAY, &schema::SEED, &schema::FILTERS, &schema::HIDDEN, &schema::INPUT_NOISE,
+    ];
+    let train = |flag: &str, value: Number| {
+        let flag = format!("--{flag}");
+        // A missing data directory stops a run after its flags are parsed.
+        let output = began(&["train", "--dataset", "mnist", "--out", "/tmp/began-unused", "--data-dir", "/no/such/dir", &flag, &value.to_string()]);
+        assert_eq!(output.status.code(), Some(2), "{flag} {value}");
+        stderr(&output)
+    };
+    for field in flags {
+        for value in field.range.outside() {
+            let message = train(field.name, value);
+            assert!(message.contains(&format!("--{}", field.name)) && message.contains(&format!("must be {}", field.range)), "{value}: {message}");
+        }
+        for value in field.range.ends() {
+            let message = train(field.name, value);
+            assert!(message.contains("--data-dir"), "{} {value} should parse: {message}", field.name);
+        }
+    }
+}

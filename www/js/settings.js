@@ -1,31 +1,28 @@
 // The settings form: defaults, inline validation, and the partial TrainConfig it stands for.
-// Rust validates again (TrainConfig::validate); these checks only make the message immediate.
+// Ranges, defaults, messages and hints are the schema's (crate/src/schema/mod.rs, written to
+// config-schema.json), so the form allows what Rust allows; Rust validates again.
+import schema from '../config-schema.json' with { type: 'json' };
 
-/** Field id → {default, check(value) → message or null}. Defaults are the crate's (config.rs). */
-export const FIELDS = {
-  gamma: { value: 1.0, check: (x) => (x > 0 && x <= 1 ? null : 'γ must be in (0, 1].') },
-  'lambda-k': { value: 0.01, check: (x) => (x >= 0 && x <= 1 ? null : 'λk must be in [0, 1].') },
-  lr: { value: 0.0005, check: (x) => (x > 0 && x <= 0.01 ? null : 'The learning rate must be in (0, 0.01].') },
-  'mode-seeking': { value: 0.05, check: (x) => (x >= 0 && x <= 1 ? null : 'The mode-seeking weight must be in [0, 1].') },
-  'batch-size': { value: 16, check: integer(1, 256, 'The batch size') },
-  hidden: { value: 32, check: integer(1, 256, 'Nh') },
-  filters: { value: 8, check: integer(1, 64, 'The number of filters') },
-  seed: { value: 42, check: integer(0, 2 ** 32 - 1, 'The seed') },
-  target: { value: 3000, check: integer(1, 10_000_000, 'The number of steps') },
-};
+/** Form id → {value: default, path in TrainConfig (null: not in it), hint, check(value) → message or null}. */
+export const FIELDS = Object.fromEntries(
+  schema.fields
+    .filter((field) => field.form)
+    .map((field) => [field.form.id, { value: field.default, path: field.path, hint: field.form.hint, check: (x) => (inRange(field, x) ? null : field.form.message) }]),
+);
 
-function integer(min, max, what) {
-  return (x) => (Number.isInteger(x) && x >= min && x <= max ? null : `${what} must be a whole number from ${min} to ${max}.`);
+/** A schema field's range test, as Rust's `Range::contains`. */
+export function inRange({ type, min, min_open, max, max_open }, x) {
+  if (!Number.isFinite(x) || (type === 'whole' && !Number.isInteger(x))) return false;
+  if (min !== null && (min_open ? x <= min : x < min)) return false;
+  return max === null || (max_open ? x < max : x <= max);
 }
 
 export class Settings {
   constructor(form) {
     this.form = form;
-    this.hints = new Map();
     for (const [id, field] of Object.entries(FIELDS)) {
-      const input = form.querySelector(`#${id}`);
-      input.value = String(field.value);
-      this.hints.set(id, form.querySelector(`#${id}-msg`).innerHTML);
+      form.querySelector(`#${id}`).value = String(field.value);
+      form.querySelector(`#${id}-msg`).textContent = field.hint;
     }
   }
 
@@ -59,7 +56,7 @@ export class Settings {
     const hint = this.form.querySelector(`#${id}-msg`);
     input.setAttribute('aria-invalid', problem ? 'true' : 'false');
     hint.classList.toggle('invalid', Boolean(problem));
-    hint.innerHTML = problem ? escape(problem) : this.hints.get(id);
+    hint.textContent = problem ?? FIELDS[id].hint;
     return problem ? null : value;
   }
 
@@ -68,8 +65,13 @@ export class Settings {
     return Object.keys(FIELDS).map((id) => this.read(id)).every((v) => v !== null);
   }
 
+  /** The live fields (marked data-live: applied to a running session) as a partial config. */
   live() {
-    return { gamma: this.read('gamma'), lambda_k: this.read('lambda-k'), lr: this.read('lr'), mode_seeking: this.read('mode-seeking') };
+    const live = {};
+    for (const [id, field] of Object.entries(FIELDS)) {
+      if (this.input(id).hasAttribute('data-live')) put(live, field.path, this.read(id));
+    }
+    return live;
   }
 
   dataset() {
@@ -82,22 +84,19 @@ export class Settings {
 
   /** The partial TrainConfig of the form; Rust fills in everything else from its defaults. */
   config() {
-    const hidden = this.read('hidden');
-    return {
-      gamma: this.read('gamma'),
-      lambda_k: this.read('lambda-k'),
-      lr: this.read('lr'),
-      mode_seeking: this.read('mode-seeking'),
-      batch_size: this.read('batch-size'),
-      seed: this.read('seed'),
-      model: { hidden, latent: hidden, filters: this.read('filters') },
-    };
+    const partial = {};
+    for (const [id, field] of Object.entries(FIELDS)) {
+      if (field.path) put(partial, field.path, this.read(id));
+    }
+    partial.model.latent = partial.model.hidden; // N_z = N_h, as the paper (and the CLI's --hidden)
+    return partial;
   }
 
   /** Puts a run's own values (after a resume or a recovery) back into the form. */
   show(config) {
-    const values = { gamma: config.gamma, 'lambda-k': config.lambda_k, lr: config.lr, 'mode-seeking': config.mode_seeking ?? 0, 'batch-size': config.batch_size, hidden: config.model.hidden, filters: config.model.filters, seed: config.seed };
-    for (const [id, value] of Object.entries(values)) {
+    for (const [id, field] of Object.entries(FIELDS)) {
+      const value = field.path && field.path.split('.').reduce((group, key) => group?.[key], config);
+      if (value === undefined || value === null) continue;
       // A field being typed in keeps what is typed: its change (on blur) builds the model it asks
       // for. Overwritten, it would fire no change, and Start would train the older model.
       if (this.input(id) === document.activeElement) continue;
@@ -107,6 +106,10 @@ export class Settings {
   }
 }
 
-function escape(text) {
-  return text.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]);
+/** Sets `object`'s field at a dotted path (`model.filters`), making the groups on the way. */
+function put(object, path, value) {
+  const keys = path.split('.');
+  const last = keys.pop();
+  const group = keys.reduce((at, key) => (at[key] ??= {}), object);
+  group[last] = value;
 }

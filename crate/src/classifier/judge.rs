@@ -42,7 +42,7 @@ impl Judge {
     /// drawn on z from `seed`. The same seed gives the same z, so checkpoints can be compared.
     pub async fn judge(&self, generate: impl Fn(Tensor<2>) -> Tensor<4>, on: &Device, latent: usize, n: usize, seed: u64) -> Result<Quality> {
         if n < 2 {
-            return Err(Error::InvalidConfig { field: "n", allowed: "at least 2", value: n.to_string() });
+            return Err(Error::InvalidConfig { field: "n", allowed: "at least 2".into(), value: n.to_string() });
         }
         let z = crate::latent::uniform(n, latent, seed);
         let (mut classes, mut features) = (Vec::with_capacity(n), Vec::new());

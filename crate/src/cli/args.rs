@@ -1,5 +1,7 @@
-//! The command line. Ranges are checked while parsing, so a bad value is one line naming the flag.
+//! The command line. Ranges are checked while parsing, so a bad value is one line naming the flag;
+//! a training setting's range, default and help come from the schema, as the page's do.
 
+use began::schema::{self, Field, STEPS_DEFAULT};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -27,6 +29,8 @@ pub enum Command {
     /// Train a grid of configs × seeds (`began train`, one thread each, judged by the dataset's
     /// classifier) and write the results as JSON and a markdown table.
     Sweep(SweepArgs),
+    /// Print the training settings' ranges and defaults as JSON (www/config-schema.json).
+    Schema,
 }
 
 #[derive(Args, Debug)]
@@ -125,46 +129,37 @@ pub struct TrainArgs {
     /// Directory written by pkg-scripts/fetch-data.
     #[arg(long, default_value = "www/data")]
     pub data_dir: PathBuf,
-    /// Train until this many steps in all (a resumed run continues to it).
-    #[arg(long, default_value_t = 3000, value_parser = positive_u64, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = STEPS_DEFAULT, value_parser = whole::<u64>(&schema::STEPS), allow_negative_numbers = true,
+        hide_default_value = true, help = help(&schema::STEPS, "Train until this many steps in all (a resumed run continues to it)"))]
     pub steps: u64,
-    /// Images per step [default: 16].
-    #[arg(long, value_parser = batch_size)]
+    #[arg(long, value_parser = whole::<usize>(&schema::BATCH_SIZE), allow_negative_numbers = true, help = help(&schema::BATCH_SIZE, "Images per step"))]
     pub batch_size: Option<usize>,
-    /// Diversity ratio γ in (0, 1] [default: 1.0].
-    #[arg(long, value_parser = gamma, allow_negative_numbers = true)]
+    #[arg(long, value_parser = real(&schema::GAMMA), allow_negative_numbers = true, help = help(&schema::GAMMA, "Diversity ratio γ"))]
     pub gamma: Option<f64>,
-    /// Gain λ_k of the k_t controller, ≥ 0 [default: 0.01].
-    #[arg(long, value_parser = non_negative, allow_negative_numbers = true)]
+    #[arg(long, value_parser = real(&schema::LAMBDA_K), allow_negative_numbers = true, help = help(&schema::LAMBDA_K, "Gain λ_k of the k_t controller"))]
     pub lambda_k: Option<f64>,
-    /// Adam learning rate, > 0 [default: 0.0005].
-    #[arg(long, value_parser = positive, allow_negative_numbers = true)]
+    #[arg(long, value_parser = real(&schema::LR), allow_negative_numbers = true, help = help(&schema::LR, "Adam learning rate"))]
     pub lr: Option<f64>,
-    /// G's learning rate as a fraction of D's, in (0, 10] [default: 1].
-    #[arg(long, value_parser = g_lr_scale, allow_negative_numbers = true)]
+    #[arg(long, value_parser = real(&schema::G_LR_SCALE), allow_negative_numbers = true, help = help(&schema::G_LR_SCALE, "G's learning rate as a fraction of D's"))]
     pub g_lr_scale: Option<f64>,
     /// A config file (JSON, as the run's config.json or any part of it): its fields replace the
     /// defaults, and the flags here replace its fields.
     #[arg(long)]
     pub config: Option<PathBuf>,
-    /// Weight of the mode-seeking term on G (Mao et al. 2019), in [0, 1]; 0 is the paper's BEGAN.
-    #[arg(long, value_parser = mode_seeking, allow_negative_numbers = true)]
+    #[arg(long, value_parser = real(&schema::MODE_SEEKING), allow_negative_numbers = true,
+        help = help(&schema::MODE_SEEKING, "Weight of the mode-seeking term on G (Mao et al. 2019); 0 is the paper's BEGAN"))]
     pub mode_seeking: Option<f64>,
-    /// Decay of the moving average of G's weights that samples and exports come from, in
-    /// [0, 1); 0: samples from G as trained.
-    #[arg(long, value_parser = ema_decay, allow_negative_numbers = true)]
+    #[arg(long, value_parser = real(&schema::EMA_DECAY), allow_negative_numbers = true,
+        help = help(&schema::EMA_DECAY, "Decay of the moving average of G's weights that samples and exports come from; 0: samples from G as trained"))]
     pub ema_decay: Option<f64>,
-    /// Seed of weights, batches, z and noise [default: 42].
-    #[arg(long)]
+    #[arg(long, value_parser = whole::<u64>(&schema::SEED), allow_negative_numbers = true, help = help(&schema::SEED, "Seed of weights, batches, z and noise"))]
     pub seed: Option<u64>,
-    /// Filters n of the first scale [default: 8].
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=256))]
-    pub filters: Option<u16>,
-    /// Embedding and latent size Nh = Nz [default: 32].
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
-    pub hidden: Option<u16>,
-    /// Std of Gaussian noise on D's inputs, decaying to 0 [default: 0, off].
-    #[arg(long, value_parser = non_negative, allow_negative_numbers = true)]
+    #[arg(long, value_parser = whole::<usize>(&schema::FILTERS), allow_negative_numbers = true, help = help(&schema::FILTERS, "Filters n of the first scale"))]
+    pub filters: Option<usize>,
+    #[arg(long, value_parser = whole::<usize>(&schema::HIDDEN), allow_negative_numbers = true, help = help(&schema::HIDDEN, "Embedding and latent size Nh = Nz"))]
+    pub hidden: Option<usize>,
+    #[arg(long, value_parser = real(&schema::INPUT_NOISE), allow_negative_numbers = true,
+        help = help(&schema::INPUT_NOISE, "Std of Gaussian noise on D's inputs, decaying to 0; 0 is off"))]
     pub input_noise: Option<f64>,
     /// Skip connections: the upsampled first decoder map feeds every later scale (the paper's
     /// later version) [default: off].
@@ -215,51 +210,33 @@ pub struct ExportArgs {
     pub out: PathBuf,
 }
 
-fn number(s: &str) -> Result<f64, String> {
-    s.parse::<f64>().map_err(|_| "must be a number".to_string())
+/// A flag's help: what it does, then its range and default from the schema.
+fn help(field: &Field, what: &str) -> String {
+    format!("{what}. Must be {} [default: {}]", field.range, field.default())
 }
 
-fn gamma(s: &str) -> Result<f64, String> {
-    let x = number(s)?;
-    if x > 0.0 && x <= 1.0 { Ok(x) } else { Err("must be in (0, 1]".into()) }
+/// Parses a real and checks it against its schema field, so the CLI refuses what the library does.
+fn real(field: &'static Field) -> impl Fn(&str) -> Result<f64, String> + Clone + Send + Sync + 'static {
+    move |s| {
+        let x = s.parse::<f64>().map_err(|_| "must be a number".to_string())?;
+        if field.range.contains(x.into()) { Ok(x) } else { Err(format!("must be {}", field.range)) }
+    }
 }
 
-fn g_lr_scale(s: &str) -> Result<f64, String> {
-    let x = number(s)?;
-    if x > 0.0 && x <= 10.0 { Ok(x) } else { Err("must be in (0, 10]".into()) }
-}
-
-fn mode_seeking(s: &str) -> Result<f64, String> {
-    let x = number(s)?;
-    let max = began::config::MODE_SEEKING_MAX;
-    if (0.0..=max).contains(&x) { Ok(x) } else { Err(format!("must be in [0, {max}]")) }
-}
-
-fn ema_decay(s: &str) -> Result<f64, String> {
-    let x = number(s)?;
-    if (0.0..1.0).contains(&x) { Ok(x) } else { Err("must be in [0, 1)".into()) }
-}
-
-fn positive(s: &str) -> Result<f64, String> {
-    let x = number(s)?;
-    if x > 0.0 && x.is_finite() { Ok(x) } else { Err("must be a finite number > 0".into()) }
-}
-
-fn non_negative(s: &str) -> Result<f64, String> {
-    let x = number(s)?;
-    if x >= 0.0 && x.is_finite() { Ok(x) } else { Err("must be a finite number ≥ 0".into()) }
+/// Parses a whole number and checks it against its schema field.
+fn whole<T>(field: &'static Field) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static
+where
+    T: TryFrom<u64> + Clone + Send + Sync + 'static,
+{
+    move |s| {
+        let n = s.parse::<u64>().ok().filter(|&n| field.range.contains(n.into()));
+        n.and_then(|n| T::try_from(n).ok()).ok_or_else(|| format!("must be {}", field.range))
+    }
 }
 
 fn positive_u64(s: &str) -> Result<u64, String> {
     match s.parse::<u64>() {
         Ok(x) if x > 0 => Ok(x),
         _ => Err("must be a whole number > 0".into()),
-    }
-}
-
-fn batch_size(s: &str) -> Result<usize, String> {
-    match s.parse::<usize>() {
-        Ok(x) if (1..=1024).contains(&x) => Ok(x),
-        _ => Err("must be a whole number in 1..=1024".into()),
     }
 }

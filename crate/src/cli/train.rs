@@ -115,12 +115,12 @@ fn config_from(args: &TrainArgs) -> Result<TrainConfig, Failure> {
     };
     let model = &mut config.model;
     if let Some(filters) = args.filters {
-        model.filters = filters as usize;
+        model.filters = filters;
     }
     model.generator_tanh &= !args.no_tanh;
     model.skip_connections |= args.skip;
     if let Some(hidden) = args.hidden {
-        (model.hidden, model.latent) = (hidden as usize, hidden as usize);
+        (model.hidden, model.latent) = (hidden, hidden);
     }
     config.batch_size = args.batch_size.unwrap_or(config.batch_size);
     config.gamma = args.gamma.unwrap_or(config.gamma);

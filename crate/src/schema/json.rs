@@ -1,0 +1,65 @@
+//! www/config-schema.json: the schema as the page reads it, written from here (`began schema`,
+//! or the test below, which also fails when the committed file is stale).
+
+use super::{End, FIELDS, Field, Range};
+use serde_json::{Value, json};
+
+impl Field {
+    fn to_json(&self) -> Value {
+        let end = |end: End| match end {
+            End::Closed(x) => (json!(x), false),
+            End::Open(x) => (json!(x), true),
+            End::Unbounded => (Value::Null, false),
+        };
+        // Whole ends are written as integers, so the page compares with exactly these.
+        let (kind, (min, min_open), (max, max_open)) = match self.range {
+            Range::Whole { min, max } => ("whole", (json!(min), false), (max.map_or(Value::Null, |m| json!(m)), false)),
+            Range::Real { low, high } => ("real", end(low), end(high)),
+        };
+        let allowed = self.range.to_string();
+        let form = self.form.map(|form| {
+            let mut first = allowed.chars();
+            let capital: String = first.next().into_iter().flat_map(char::to_uppercase).chain(first).collect();
+            json!({
+                "id": form.id,
+                "message": format!("{} must be {allowed}.", form.label),
+                "hint": format!("{capital}. {}", form.hint),
+            })
+        });
+        json!({
+            "name": self.name, "path": self.path, "type": kind,
+            "min": min, "min_open": min_open, "max": max, "max_open": max_open,
+            "default": self.default(), "allowed": allowed, "form": form,
+        })
+    }
+}
+
+/// The text of www/config-schema.json: every field with its range, default, and for the form
+/// its message and hint.
+pub fn json() -> String {
+    let fields: Vec<_> = FIELDS.iter().map(|f| f.to_json()).collect();
+    let about = "Generated from crate/src/schema/mod.rs (`cargo run -p began -- schema`); do not edit.";
+    let schema = json!({ "about": about, "fields": fields });
+    serde_json::to_string_pretty(&schema).expect("JSON serialises") + "\n"
+}
+
+#[cfg(all(test, not(target_family = "wasm")))]
+mod tests {
+    use super::*;
+
+    const FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../www/config-schema.json");
+
+    #[test]
+    fn the_committed_schema_file_is_what_rust_generates() {
+        let now = json();
+        if std::env::var_os("BEGAN_WRITE_SCHEMA").is_some() {
+            std::fs::write(FILE, &now).unwrap();
+        }
+        let committed = std::fs::read_to_string(FILE).unwrap_or_default();
+        assert!(
+            committed == now,
+            "www/config-schema.json is not what crate/src/schema/mod.rs generates: rewrite it with \
+             `BEGAN_WRITE_SCHEMA=1 cargo test -p began --lib schema` and commit it"
+        );
+    }
+}
