@@ -6,6 +6,11 @@ use crate::classifier::CLASSES;
 use nalgebra::{DMatrix, DVector};
 use serde::Serialize;
 
+/// Samples judged at each judged state, and the seed of their z: the same z every time, so
+/// states are compared on like samples, and the page and `began train --classifier` agree.
+pub const JUDGED: usize = 500;
+pub const JUDGE_SEED: u64 = 0;
+
 /// A class counts as covered when its share is at least this fraction of the uniform 1/10.
 pub const COVERED_FRACTION_OF_UNIFORM: f64 = 1.0 / 3.0;
 
@@ -29,6 +34,39 @@ pub struct Quality {
     /// Fréchet distance between the classifier's penultimate features of the samples and of the
     /// test split: 0 for the test split itself; it grows with blur, artefacts and missing modes.
     pub frechet: f64,
+}
+
+/// The best judged state of a run so far: the most classes covered, then the lowest Fréchet
+/// distance. Coverage first: a generator that leaves out a class is not the one to ship, however
+/// sharp; then the distance, which grows with blur and artefacts, picks the cleanest of those.
+/// Distances are compared to 3 decimals, as quality.csv holds them, so a resumed run compares
+/// like with like. The CLI keeps best.safetensors by it, the page the state it offers to go back to.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Best {
+    /// (step, coverage, distance) of the best state offered.
+    best: Option<(u64, usize, f64)>,
+}
+
+impl Best {
+    /// Offers a judged state; true when it is better than every state offered before (a tie is
+    /// not: the earlier state stays the best).
+    pub fn offer(&mut self, step: u64, coverage: usize, frechet: f64) -> bool {
+        let frechet = round3(frechet);
+        let better = self.best.is_none_or(|(_, c, f)| (coverage, -frechet) > (c, -f));
+        if better {
+            self.best = Some((step, coverage, frechet));
+        }
+        better
+    }
+
+    /// (step, coverage, distance) of the best state so far.
+    pub fn best(&self) -> Option<(u64, usize, f64)> {
+        self.best
+    }
+}
+
+fn round3(x: f64) -> f64 {
+    format!("{x:.3}").parse().unwrap_or(x)
 }
 
 /// The statistics of predicted class indices (each below [`CLASSES`]).
@@ -88,6 +126,18 @@ fn symmetric_sqrt(m: &DMatrix<f64>) -> DMatrix<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_best_state_has_the_most_classes_then_the_lowest_distance() {
+        let mut best = Best::default();
+        let offered: Vec<bool> = [(0, 3, 500.0), (200, 9, 300.0), (400, 9, 250.0), (600, 8, 100.0), (800, 9, 250.0004)]
+            .into_iter()
+            .map(|(step, coverage, frechet)| best.offer(step, coverage, frechet))
+            .collect();
+        assert_eq!(offered, [true, true, true, false, false], "a tie to 3 decimals keeps the earlier state");
+        assert_eq!(best.best(), Some((400, 9, 250.0)));
+        assert_eq!(Best::default().best(), None);
+    }
 
     #[test]
     fn a_uniform_set_covers_every_class() {

@@ -17,6 +17,10 @@ use web_time::Instant;
 
 pub use checkpoint::Kept;
 
+/// Steps between kept states: the page keeps (autosaves) and judges one this often, and
+/// `began train` writes a sample grid and a checkpoint (and judges, with `--classifier`).
+pub const KEEP_EVERY: u64 = 200;
+
 /// Images per row of the reconstruction panel.
 pub const SHOWN: usize = 8;
 
@@ -41,6 +45,8 @@ pub struct Session {
     /// The checkpoint of the last state [`Session::keep`] kept (a finite one): what a diverged
     /// run or a lost device goes back to. Host memory, so it outlives the device.
     last_good: Option<(u64, Vec<u8>)>,
+    /// When, and at which step, the last [`Session::progress`] read was (the time per step).
+    since: (Instant, u64),
 }
 
 impl Session {
@@ -109,18 +115,38 @@ impl Session {
         let picks: Vec<usize> = (0..SHOWN.min(images.len())).map(|i| i * images.len() / SHOWN).collect();
         let shown = crate::data::to_tensor(&images, &picks, &inner).reshape([picks.len(), 1, rows, cols]);
         let batches = Batches::new(images, trainer.config.batch_size, trainer.config.seed)?;
-        Ok(Self { trainer, batches, fixed_z, shown, last_good: None })
+        let since = (Instant::now(), trainer.step);
+        Ok(Self { trainer, batches, fixed_z, shown, last_good: None, since })
     }
 
     /// Runs `n` steps (at least one), then reads their mean losses: one small async read.
+    /// `ms_per_step` is this call's own time.
     pub async fn step(&mut self, n: u32) -> Result<Progress> {
-        let start = Instant::now();
-        for _ in 0..n.max(1) {
+        self.restart_clock();
+        self.advance(n.max(1) as u64).await?;
+        self.progress().await
+    }
+
+    /// Runs `n` steps without reading anything back: `began train` between rows of its log.
+    pub async fn advance(&mut self, n: u64) -> Result<()> {
+        for _ in 0..n {
             let batch = self.batches.batch(self.trainer.step, &self.trainer.device);
             self.trainer.step(batch).await?;
         }
+        Ok(())
+    }
+
+    /// Times steps from now on (e.g. after a slow set-up), for the next [`Session::progress`].
+    pub fn restart_clock(&mut self) {
+        self.since = (Instant::now(), self.trainer.step);
+    }
+
+    /// The mean losses since the last read (one small async read, checked finite), with the
+    /// time per step since then.
+    pub async fn progress(&mut self) -> Result<Progress> {
         let stats = self.trainer.stats().await?;
-        let ms_per_step = start.elapsed().as_secs_f64() * 1000.0 / n.max(1) as f64;
+        let (start, from) = std::mem::replace(&mut self.since, (Instant::now(), self.trainer.step));
+        let ms_per_step = start.elapsed().as_secs_f64() * 1000.0 / (self.trainer.step - from).max(1) as f64;
         Ok(Progress { epoch: self.epoch(), ms_per_step, stats })
     }
 

@@ -5,7 +5,7 @@
 
 use began::data::{Images, encode};
 use began::web::dataset::Dataset;
-use began::web::judge::WebJudge;
+use began::web::judge::{BestState, WebJudge};
 use began::web::sampler::{WebSampler, slerp};
 use began::web::trainer::WebTrainer;
 use began::web::{has_webgpu, lose_webgpu_device};
@@ -208,7 +208,7 @@ async fn the_judge_scores_a_shipped_generator_and_refuses_what_is_not_one() {
     assert!(judge.test_accuracy() > 0.985);
 
     let shipped = include_bytes!("../../www/models/mnist.safetensors").to_vec();
-    let quality = JsFuture::from(judge.judge(shipped.clone(), 300, 0.0)).await.map_err(message).unwrap();
+    let quality = JsFuture::from(judge.judge(shipped.clone(), Some(300), Some(0.0))).await.map_err(message).unwrap();
     assert_eq!(number(&quality, "n"), 300.0);
     let histogram: Vec<f64> = serde_wasm_bindgen::from_value(Reflect::get(&quality, &"histogram".into()).unwrap()).unwrap();
     assert_eq!(histogram.len(), 10);
@@ -216,12 +216,18 @@ async fn the_judge_scores_a_shipped_generator_and_refuses_what_is_not_one() {
     // Natively the shipped MNIST generator covers at least 9 classes (www/models/README.md).
     assert!(number(&quality, "coverage") >= 8.0, "coverage {}", number(&quality, "coverage"));
     assert!(number(&quality, "frechet").is_finite());
-    let again = JsFuture::from(judge.judge(shipped.clone(), 300, 0.0)).await.map_err(message).unwrap();
+    let again = JsFuture::from(judge.judge(shipped.clone(), Some(300), Some(0.0))).await.map_err(message).unwrap();
     assert_eq!(number(&again, "frechet"), number(&quality, "frechet"), "the same seed judges the same");
 
-    let error = JsFuture::from(judge.judge(b"not a model".to_vec(), 300, 0.0)).await.err().expect("should fail");
+    // The rule the page keeps its best state by, from Rust: coverage, then distance; ties keep.
+    let mut best = BestState::new();
+    assert!(best.offer(0.0, 9, number(&quality, "frechet")));
+    assert!(!best.offer(200.0, 9, number(&quality, "frechet")) && !best.offer(400.0, 8, 1.0) && best.offer(600.0, 10, 900.0));
+    assert_eq!(best.step(), Some(600.0));
+
+    let error = JsFuture::from(judge.judge(b"not a model".to_vec(), None, None)).await.err().expect("should fail");
     assert!(message(error).starts_with("BadCheckpoint"));
-    let error = JsFuture::from(judge.judge(shipped, 1, 0.0)).await.err().expect("one sample has no covariance");
+    let error = JsFuture::from(judge.judge(shipped, Some(1), None)).await.err().expect("one sample has no covariance");
     assert!(message(error).starts_with("InvalidConfig"));
     let error = WebJudge::create(b"not a classifier".to_vec(), images, labels).await.err().expect("should fail");
     assert!(message(error).starts_with("BadCheckpoint"));

@@ -1,13 +1,14 @@
 // The quality worker: judges the trainer's kept checkpoints with the dataset's classifier (a second wasm
 // instance, on the CPU), so judging never slows the training worker. The first request for a
 // dataset fetches its classifier and test split and computes the test features once.
-import init, { WebJudge } from '../pkg/began.js';
-import { ToJudge, FromJudge, JUDGED, JUDGE_SEED } from './protocol.js';
+import init, { WebJudge, BestState } from '../pkg/began.js';
+import { ToJudge, FromJudge } from './protocol.js';
 
 const wasmReady = init();
 const judges = new Map(); // dataset → Promise<WebJudge>
 let pending = null; // the latest request not yet judged
 let busy = false;
+let best = null; // {run, state}: the best judged state of the latest run (Rust's rule)
 
 async function fetchBytes(path) {
   const response = await fetch(new URL(path, import.meta.url));
@@ -40,9 +41,15 @@ async function drain() {
     pending = null;
     try {
       const judge = await judgeFor(dataset);
-      const quality = await judge.judge(new Uint8Array(weights), JUDGED, JUDGE_SEED);
+      // Rust's number of samples and seed: the same judgement as `began train --classifier`.
+      const quality = await judge.judge(new Uint8Array(weights));
       const classifier = { dataset: judge.dataset, test_accuracy: judge.test_accuracy };
-      self.postMessage({ type: FromJudge.QUALITY, run, step, quality, classifier });
+      if (best?.run !== run) {
+        best?.state.free();
+        best = { run, state: new BestState() };
+      }
+      const isBest = best.state.offer(step, quality.coverage, quality.frechet);
+      self.postMessage({ type: FromJudge.QUALITY, run, step, quality, classifier, best: isBest });
     } catch (error) {
       self.postMessage({ type: FromJudge.UNAVAILABLE, run, step, message: error?.message ?? String(error) });
     }

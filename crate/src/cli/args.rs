@@ -177,8 +177,8 @@ pub struct TrainArgs {
     /// Steps between rows of metrics.csv.
     #[arg(long, default_value_t = 10, value_parser = positive_u64)]
     pub log_every: u64,
-    /// Steps between sample grids and checkpoints.
-    #[arg(long, default_value_t = 250, value_parser = positive_u64)]
+    /// Steps between sample grids and checkpoints (and judgements): as often as the page keeps.
+    #[arg(long, default_value_t = began::session::KEEP_EVERY, value_parser = positive_u64)]
     pub sample_every: u64,
     /// A classifier (`began classifier train`): at every sample grid, judge 500 samples, log
     /// their coverage and Fréchet distance to quality.csv, and keep the best generator so far

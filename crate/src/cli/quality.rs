@@ -6,15 +6,12 @@ use super::{Failure, block_on};
 use began::classifier::{self, Judge};
 use began::files::{read, write_atomic};
 use began::data::{Split, load};
-use began::quality::Quality;
+use began::quality::{Best, JUDGE_SEED, JUDGED, Quality};
 use began::{Error, Trainer, checkpoint};
 use burn::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Samples judged at each grid; a fixed seed, so steps are compared on the same z.
-const JUDGED: usize = 500;
-const SEED: u64 = 0;
 pub const BEST: &str = "best.safetensors";
 
 pub struct QualityLog {
@@ -22,10 +19,8 @@ pub struct QualityLog {
     judge: Judge,
     csv: PathBuf,
     best_path: PathBuf,
-    /// (coverage, −Fréchet distance) of best.safetensors. Coverage first: a generator that
-    /// leaves out a class is not the one to ship, however sharp. Then the distance, which grows
-    /// with blur and artefacts, picks the cleanest of those.
-    best: Option<(usize, f64)>,
+    /// The state best.safetensors holds, by the rule the page's "go back" uses too.
+    best: Best,
 }
 
 impl QualityLog {
@@ -44,7 +39,7 @@ impl QualityLog {
         // A resumed run keeps competing against the best it already kept.
         let best = match step > 0 && best_path.exists() {
             true => best_in(&std::fs::read_to_string(&csv).map_err(|e| Error::io(&csv, e))?, step),
-            false => None,
+            false => Best::default(),
         };
         Ok(Self { judge, csv, best_path, best })
     }
@@ -52,12 +47,12 @@ impl QualityLog {
     /// Judges the trainer's generator now, logs it, and keeps it if it is the best so far.
     pub fn judge(&mut self, trainer: &Trainer) -> Result<Quality, Failure> {
         let latent = trainer.config.model.latent;
-        let quality = block_on(self.judge.judge(|z| trainer.generate(z), &trainer.device, latent, JUDGED, SEED))?;
+        let quality = block_on(self.judge.judge(|z| trainer.generate(z), &trainer.device, latent, JUDGED, JUDGE_SEED))?;
         let classes = &quality.classes;
         let histogram: Vec<String> = classes.histogram.iter().map(|p| format!("{p:.3}")).collect();
         let trained = match trainer.ema {
             Some(_) => {
-                let trained = block_on(self.judge.judge(|z| trainer.generate_trained(z), &trainer.device, latent, JUDGED, SEED))?;
+                let trained = block_on(self.judge.judge(|z| trainer.generate_trained(z), &trainer.device, latent, JUDGED, JUDGE_SEED))?;
                 format!("{:.3},{}", trained.frechet, trained.classes.coverage)
             }
             None => ",".to_string(),
@@ -65,18 +60,11 @@ impl QualityLog {
         let row = format!("{},{:.3},{},{:.4},{},{trained}\n", trainer.step, quality.frechet, classes.coverage, classes.kl_uniform, histogram.join(","));
         let io = |e| Error::io(&self.csv, e);
         std::fs::OpenOptions::new().append(true).open(&self.csv).and_then(|mut f| f.write_all(row.as_bytes())).map_err(io)?;
-        let score = (classes.coverage, -round3(quality.frechet));
-        if self.best.is_none_or(|best| score > best) {
+        if self.best.offer(trainer.step, classes.coverage, quality.frechet) {
             write_atomic(&self.best_path, &block_on(checkpoint::export(trainer))?)?;
-            self.best = Some(score);
         }
         Ok(quality)
     }
-}
-
-/// The distance as quality.csv holds it, so a resumed run compares like with like.
-fn round3(frechet: f64) -> f64 {
-    format!("{frechet:.3}").parse().unwrap_or(frechet)
 }
 
 /// (step, coverage, Fréchet distance) of every row of quality.csv: of the samples drawn, or with
@@ -91,11 +79,14 @@ pub fn judged(csv: &str, trained: bool) -> Vec<(u64, usize, f64)> {
     csv.lines().skip(1).filter_map(parse).collect()
 }
 
-/// The score of best.safetensors from quality.csv: the best row judged at or before `step` (rows
-/// after it belong to a run resumed from an earlier checkpoint).
-fn best_in(csv: &str, step: u64) -> Option<(usize, f64)> {
-    let rows = judged(csv, false).into_iter().filter(|&(row_step, ..)| row_step <= step);
-    rows.map(|(_, coverage, frechet)| (coverage, -frechet)).reduce(|best, row| if row > best { row } else { best })
+/// The state best.safetensors holds, from quality.csv: the best row judged at or before `step`
+/// (rows after it belong to a run resumed from an earlier checkpoint).
+fn best_in(csv: &str, step: u64) -> Best {
+    let mut best = Best::default();
+    for (row_step, coverage, frechet) in judged(csv, false).into_iter().filter(|&(row_step, ..)| row_step <= step) {
+        best.offer(row_step, coverage, frechet);
+    }
+    best
 }
 
 #[cfg(test)]
@@ -105,9 +96,9 @@ mod tests {
     #[test]
     fn a_resumed_run_recovers_the_best_score_it_kept() {
         let csv = "step,frechet,coverage,kl_uniform\n250,700.5,9,0.1\n500,400.25,9,0.1\n750,300.0,8,0.1\n1000,100.0,10,0.1\n";
-        assert_eq!(best_in(csv, 750), Some((9, -400.25)), "coverage first, then the lower distance");
-        assert_eq!(best_in(csv, 1000), Some((10, -100.0)));
-        assert_eq!(best_in(csv, 100), None, "rows after the checkpoint's step do not count");
-        assert_eq!(best_in("step,frechet\n", 500), None);
+        assert_eq!(best_in(csv, 750).best(), Some((500, 9, 400.25)), "coverage first, then the lower distance");
+        assert_eq!(best_in(csv, 1000).best(), Some((1000, 10, 100.0)));
+        assert_eq!(best_in(csv, 100).best(), None, "rows after the checkpoint's step do not count");
+        assert_eq!(best_in("step,frechet\n", 500).best(), None);
     }
 }

@@ -1,40 +1,42 @@
-//! `began train`: the native training loop, with metrics, sample grids and checkpoints.
+//! `began train`: the native training loop, with metrics, sample grids and checkpoints, on the
+//! same [`Session`] the page's worker drives.
 
 use super::args::TrainArgs;
 use super::{Failure, Outcome, block_on, device, png};
 use super::quality::QualityLog;
-use began::checkpoint;
-use began::weights::FileKind;
-use began::data::{Batches, Split, load};
+use began::data::{Images, Split, load};
 use began::files::{read, write_atomic};
-use began::grid::{GRID_SIDE, grid};
-use began::named::read as read_tensor;
-use began::{Error, Stats, TrainConfig, Trainer};
+use began::session::Session;
+use began::weights::FileKind;
+use began::{Error, Stats, TrainConfig};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Instant;
 
 pub const CHECKPOINT: &str = "checkpoint.safetensors";
 const HEADER: &str = "step,loss_real,loss_fake,loss_d,loss_g,k,m_global,lr,ms_per_step";
 
-/// The run `--resume` names: a checkpoint continues with the flags given overriding its config;
-/// an export has no run to continue, so a fresh run of the flags starts from its weights.
-fn continued(args: &TrainArgs, path: &Path, device: &burn::tensor::Device) -> Result<Trainer, Failure> {
+/// The session to train: a fresh run of the flags, or the run `--resume` names. A checkpoint
+/// continues with the flags given overriding its config; an export has no run to continue, so a
+/// fresh run of the flags starts from its weights.
+fn session(args: &TrainArgs, device: &burn::tensor::Device, images: Images) -> Result<Session, Failure> {
+    let Some(path) = &args.resume else { return Ok(Session::new(config_from(args)?, device, images)?) };
     let (bytes, file) = (read(path)?, path.display().to_string());
     if FileKind::of(&bytes, &file)? == FileKind::Weights {
-        return Ok(checkpoint::from_weights(&bytes, &file, config_from(args)?, device)?);
+        return Ok(Session::from_weights(&bytes, &file, config_from(args)?, device, images)?);
     }
-    let mut trainer = checkpoint::from_bytes(&bytes, &file, device)?;
-    let c = &trainer.config;
-    let (gamma, lambda_k, lr) = (args.gamma.unwrap_or(c.gamma), args.lambda_k.unwrap_or(c.lambda_k), args.lr.unwrap_or(trainer.lr));
+    let mut session = Session::resume(&bytes, &file, device, images)?;
+    let (c, lr) = (&session.trainer.config, session.trainer.lr);
+    let (gamma, lambda_k, lr) = (args.gamma.unwrap_or(c.gamma), args.lambda_k.unwrap_or(c.lambda_k), args.lr.unwrap_or(lr));
     let mode_seeking = args.mode_seeking.unwrap_or(c.mode_seeking);
-    trainer.set_hyperparameters(gamma, lambda_k, lr, mode_seeking)?;
-    Ok(trainer)
+    session.set_hyperparameters(gamma, lambda_k, lr, mode_seeking)?;
+    Ok(session)
 }
 
+/// Trains as the page's worker does, through [`Session`]: steps, then a row of metrics.csv
+/// every `--log-every` steps and a grid, a checkpoint (and a judgement) every `--sample-every`.
 pub fn run(args: TrainArgs) -> Outcome {
     let device = device(args.backend)?;
     let data_dir = &args.data_dir;
@@ -45,22 +47,15 @@ pub fn run(args: TrainArgs) -> Outcome {
             args.dataset.dir_name()
         )));
     }
-    let mut trainer = match &args.resume {
-        Some(path) => continued(&args, path, &device)?,
-        None => Trainer::new(config_from(&args)?, &device)?,
-    };
     let images = load(data_dir, args.dataset.dir_name(), Split::Train)?;
-    let model = &trainer.config.model;
-    images.expect_size(args.dataset.dir_name(), model.image_size, model.image_size)?;
-    let mut batches = Batches::new(images, trainer.config.batch_size, trainer.config.seed)?;
+    let mut session = session(&args, &device, images)?;
 
     let out = &args.out;
     std::fs::create_dir_all(out.join("samples")).map_err(|e| Error::io(out, e))?;
-    write_atomic(&out.join("config.json"), serde_json::to_string_pretty(&trainer.config).unwrap().as_bytes())?;
-    let mut metrics = open_metrics(&out.join("metrics.csv"), trainer.step)?;
-    let fixed_z = trainer.fixed_z(GRID_SIDE * GRID_SIDE);
+    write_atomic(&out.join("config.json"), serde_json::to_string_pretty(&session.trainer.config).unwrap().as_bytes())?;
+    let mut metrics = open_metrics(&out.join("metrics.csv"), session.trainer.step)?;
     let mut quality = match &args.classifier {
-        Some(path) => Some(QualityLog::open(path, data_dir, out, trainer.step)?),
+        Some(path) => Some(QualityLog::open(path, data_dir, out, session.trainer.step)?),
         None => None,
     };
 
@@ -68,36 +63,37 @@ pub fn run(args: TrainArgs) -> Outcome {
     let flag = stop.clone();
     let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
 
-    let bar = ProgressBar::new(args.steps).with_position(trainer.step.min(args.steps));
+    let bar = ProgressBar::new(args.steps).with_position(session.trainer.step.min(args.steps));
     bar.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} steps  {per_sec}  ETA {eta}  {msg}").unwrap());
-    let mut since = (Instant::now(), trainer.step);
-    while trainer.step < args.steps && !stop.load(Ordering::SeqCst) {
-        let batch = batches.batch(trainer.step, &trainer.device);
-        let stepped = block_on(trainer.step(batch));
-        if let Err(e) = stepped {
+    let due = |step: u64, every: u64| step % every == 0 || step == args.steps;
+    session.restart_clock();
+    while session.trainer.step < args.steps && !stop.load(Ordering::SeqCst) {
+        // Up to the next row, grid or the end, whichever comes first.
+        let step = session.trainer.step;
+        let next = [args.log_every, args.sample_every].map(|every| (step / every + 1) * every).into_iter().fold(args.steps, u64::min);
+        if let Err(e) = block_on(session.advance(next - step)) {
             bar.abandon();
             return Err(diverged(e, out));
         }
-        bar.inc(1);
-        if trainer.step % args.log_every == 0 || trainer.step == args.steps {
-            let stats = block_on(trainer.stats()).map_err(|e| diverged(e, out))?;
-            let ms = since.0.elapsed().as_secs_f64() * 1000.0 / (trainer.step - since.1).max(1) as f64;
-            since = (Instant::now(), trainer.step);
-            write_row(&mut metrics, &stats, ms).map_err(|e| Error::io(out.join("metrics.csv"), e))?;
+        bar.set_position(next);
+        if due(next, args.log_every) {
+            let progress = block_on(session.progress()).map_err(|e| diverged(e, out))?;
+            let stats = &progress.stats;
+            write_row(&mut metrics, stats, progress.ms_per_step).map_err(|e| Error::io(out.join("metrics.csv"), e))?;
             bar.set_message(format!("k {:.4}  M {:.4}  L(x) {:.4}", stats.k, stats.m_global, stats.loss_real));
         }
-        if trainer.step % args.sample_every == 0 || trainer.step == args.steps {
-            save(&trainer, &fixed_z, out)?;
+        if due(next, args.sample_every) {
+            save(&session, out)?;
             if let Some(quality) = &mut quality {
-                let judged = quality.judge(&trainer)?;
+                let judged = quality.judge(&session.trainer)?;
                 let classes = &judged.classes;
-                bar.println(format!("step {}: Fréchet distance {:.2}, mode coverage {}/10, KL to uniform {:.3}", trainer.step, judged.frechet, classes.coverage, classes.kl_uniform));
+                bar.println(format!("step {next}: Fréchet distance {:.2}, mode coverage {}/10, KL to uniform {:.3}", judged.frechet, classes.coverage, classes.kl_uniform));
             }
         }
     }
     if stop.load(Ordering::SeqCst) {
-        save(&trainer, &fixed_z, out)?;
-        bar.abandon_with_message(format!("stopped at step {}; resume with --resume {}", trainer.step, out.join(CHECKPOINT).display()));
+        save(&session, out)?;
+        bar.abandon_with_message(format!("stopped at step {}; resume with --resume {}", session.trainer.step, out.join(CHECKPOINT).display()));
     } else {
         bar.finish();
     }
@@ -134,12 +130,12 @@ fn config_from(args: &TrainArgs) -> Result<TrainConfig, Failure> {
     Ok(config)
 }
 
-/// A checkpoint only of a finite state, so the one on disk is always the last good state.
-fn save(trainer: &Trainer, fixed_z: &burn::tensor::Tensor<2>, out: &Path) -> Result<(), Failure> {
-    block_on(trainer.check()).map_err(|e| diverged(e, out))?;
-    let samples = block_on(read_tensor(trainer.generate(fixed_z.clone())))?;
-    png::write(&out.join(format!("samples/step_{:06}.png", trainer.step)), &grid(&samples, GRID_SIDE))?;
-    let bytes = block_on(checkpoint::to_bytes(trainer))?;
+/// The sample grid, then a checkpoint only of a finite state ([`Session::save`] refuses
+/// another), so the one on disk is always the last good state.
+fn save(session: &Session, out: &Path) -> Result<(), Failure> {
+    let bytes = block_on(session.save()).map_err(|e| diverged(e, out))?;
+    let samples = block_on(session.samples())?;
+    png::write(&out.join(format!("samples/step_{:06}.png", session.trainer.step)), &samples)?;
     write_atomic(&out.join(CHECKPOINT), &bytes)?;
     Ok(())
 }

@@ -6,6 +6,7 @@
 use super::{to_js, to_value};
 use crate::classifier::{self, Judge};
 use crate::data::Images;
+use crate::quality::{Best, JUDGE_SEED, JUDGED};
 use crate::weights::Weights;
 use burn::tensor::Device;
 use js_sys::Promise;
@@ -50,17 +51,46 @@ impl WebJudge {
         self.test_accuracy
     }
 
-    /// Judges `n` samples of the generator in `weights` (an export or checkpoint) on z from
-    /// `seed`.
+    /// Judges `n` samples (default [`JUDGED`], as `began train --classifier`) of the generator in
+    /// `weights` (a kept generator, an export or a checkpoint) on z from `seed` (default
+    /// [`JUDGE_SEED`]).
     #[wasm_bindgen(unchecked_return_type = "Promise<Quality>")]
-    pub fn judge(&self, weights: Vec<u8>, n: u32, seed: f64) -> Promise {
+    pub fn judge(&self, weights: Vec<u8>, n: Option<u32>, seed: Option<f64>) -> Promise {
         let judge = self.judge.clone();
+        let (n, seed) = (n.map_or(JUDGED, |n| n as usize), seed.map_or(JUDGE_SEED, |seed| seed as u64));
         future_to_promise(async move {
             let weights = Weights::parse(&weights, "generator").map_err(to_js)?;
             let device = Device::flex();
             let generator = weights.generator(&device).map_err(to_js)?;
-            let quality = judge.judge(|z| generator.forward(z), &device, weights.model.latent, n as usize, seed as u64).await.map_err(to_js)?;
+            let quality = judge.judge(|z| generator.forward(z), &device, weights.model.latent, n, seed).await.map_err(to_js)?;
             to_value(&quality)
         })
+    }
+}
+
+/// The best judged state of a run (see [`Best`]): the quality worker offers it each judgement,
+/// and the page keeps the checkpoint of the state it calls best, to go back to on a collapse.
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct BestState {
+    best: Best,
+}
+
+#[wasm_bindgen]
+impl BestState {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> BestState {
+        BestState::default()
+    }
+
+    /// True when this judged state is better than every one offered before (it then is the best).
+    pub fn offer(&mut self, step: f64, coverage: u32, frechet: f64) -> bool {
+        self.best.offer(step as u64, coverage as usize, frechet)
+    }
+
+    /// The step of the best state so far, or undefined.
+    #[wasm_bindgen(getter)]
+    pub fn step(&self) -> Option<f64> {
+        self.best.best().map(|(step, ..)| step as f64)
     }
 }

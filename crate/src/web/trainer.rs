@@ -79,6 +79,11 @@ impl WebTrainer {
         self.replacing(backend, async |session, device| session.restored_on(device))
     }
 
+    /// Steps between kept states ([`crate::session::KEEP_EVERY`]), which the page judges.
+    pub fn keep_every() -> u32 {
+        crate::session::KEEP_EVERY as u32
+    }
+
     /// `"cpu"` or `"webgpu"`.
     #[wasm_bindgen(getter)]
     pub fn backend(&self) -> String {
