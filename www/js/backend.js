@@ -3,7 +3,9 @@
 // A software WebGPU adapter (SwiftShader, what headless Chromium offers without a GPU) ran
 // matrix work ~15× slower than WASM SIMD on the CPU, so 'auto' never prefers WebGPU blindly:
 // no adapter or a fallback adapter → CPU; a hardware adapter → both are timed on a few steps of
-// the real model, and the faster wins.
+// the real model, and the faster wins. An Auto choice of WebGPU that then fails to start falls
+// back to the CPU.
+import { WebTrainer } from '../pkg/began.js';
 
 const TIMED_STEPS = 3;
 
@@ -43,4 +45,27 @@ export async function chooseBackend(requested, timeOn) {
   return { backend, reason: `${backend === 'webgpu' ? 'WebGPU' : 'CPU'}: measured ${gpu.toFixed(0)} ms/step on WebGPU (${name}) vs ${cpu.toFixed(0)} ms/step on the CPU` };
 }
 
-export { TIMED_STEPS };
+/** Milliseconds per step of a throwaway session of `config` on `backend` (what Auto times). */
+export async function timeSession(backend, config, dataset) {
+  const probe = await WebTrainer.create(config, backend, dataset);
+  try {
+    await probe.step(1); // warm-up: shader compilation, allocation
+    return (await probe.step(TIMED_STEPS)).ms_per_step;
+  } finally {
+    probe.free();
+  }
+}
+
+/**
+ * `make(choice.backend)` and the choice it was made on, as [made, choice]: the CPU instead when an
+ * Auto choice of WebGPU fails to start. `choice` is {backend, reason, requested}.
+ */
+export async function onChosen(choice, make) {
+  try {
+    return [await make(choice.backend), choice];
+  } catch (error) {
+    if (error.name !== 'DeviceError' || choice.backend !== 'webgpu' || choice.requested !== 'auto') throw error;
+    const cpu = { backend: 'cpu', reason: `CPU: WebGPU failed to start (${error.message})`, requested: choice.requested };
+    return [await make('cpu'), cpu];
+  }
+}

@@ -1,12 +1,14 @@
-// The messages between the page (main thread) and the training worker. The worker owns the wasm
-// module and the training state; the page only sends commands and draws what comes back.
+// Everything that crosses between the page (main thread) and its two workers: each message, its
+// fields, the worker's states. Nothing else crosses. The training worker owns the wasm module and
+// the training state; the page only sends commands and draws what comes back.
 //
 // Page → worker ({type, ...}):
-//   create  {config, backend, dataset, checkpoint?, weights?}  new session; config is a partial
-//           TrainConfig, backend 'auto' | 'webgpu' | 'cpu', dataset 'mnist' | 'fashion'; with
-//           checkpoint (an ArrayBuffer, a file the user chose) its `format` decides: a checkpoint
-//           resumes, an export starts a fresh run of config from its weights; with weights (an
-//           export, e.g. a shipped model) a fresh run of config starts from its networks.
+//   create  {config, backend, dataset, checkpoint, weights}  new session; config is a partial
+//           TrainConfig, backend 'auto' | 'webgpu' | 'cpu', dataset 'mnist' | 'fashion';
+//           checkpoint and weights are ArrayBuffers or null. A checkpoint (a file the user chose,
+//           or the page's own copy) is read by its `format`: a checkpoint resumes, an export
+//           starts a fresh run of config from its weights; weights (an export, e.g. a shipped
+//           model) start a fresh run of config from its networks.
 //   move    {backend}        pause, and move the run at its step to backend ('auto' is timed
 //                            again); a refused move leaves it where it was (an error says why).
 //   play    {target}         run until `target` steps in all, or until pause.
@@ -14,40 +16,44 @@
 //   step    {}               one step while paused.
 //   set     {gamma, lambda_k, lr, mode_seeking}   live hyperparameters; refused values leave the
 //           run as it was.
-//   save    {purpose}        reply with a `checkpoint` whose reason is `purpose` (e.g. 'download').
+//   save    {purpose}        reply with a `checkpoint` whose reason is `purpose`: only 'download'.
 //   export  {}               reply with `weights`: the generator and discriminator alone.
 //   lose-device {}           destroys the WebGPU device, as a driver reset would, to exercise the
 //                            recovery (the page sends it only with ?debug=1).
 //
 // Worker → page ({type, ...}):
-//   status  {state, message}     state: 'loading' | 'ready' | 'running' | 'paused' | 'done' |
-//                                'failed' (no session: the page offers Reset).
+//   status  {state, message}     state (State below): 'loading' | 'ready' | 'running' | 'paused'
+//                                | 'done' | 'failed' (no session: the page offers Reset);
+//                                message: what to show.
 //   ready   {backend, reason, config, step, k, parses}   a session exists (after create, a
-//                                move or a recovery); parses: datasets the worker has parsed
-//                                (one per dataset used: every session shares the parse).
+//                                move or a recovery): backend 'webgpu' | 'cpu', reason: why it
+//                                runs there, config: its whole TrainConfig, k: k_t; parses:
+//                                datasets the worker has parsed (one per dataset used: every
+//                                session shares the parse; read by no page code, kept to check).
 //   stats   {stats, memory}      means over the last call: step, steps, loss_real, loss_fake,
 //                                loss_d, loss_g, k, m_global, lr, epoch, ms_per_step; memory: the
 //                                bytes of the worker's wasm memory (for the benchmarks).
-//   picture {kind, width, height, channels, pixels}   kind 'samples' | 'reconstructions'.
+//   picture {kind, width, height, channels, pixels}   kind 'samples' | 'reconstructions';
+//                                pixels a Uint8Array.
 //   checkpoint {bytes, step, reason, generator?}   a safetensors checkpoint: reason 'keep' (the
 //                                last good state, at the start of a session and every KEEP_EVERY
 //                                steps, which the session also holds to go back to; generator: its
 //                                sampled generator alone, for the quality worker to judge) or the
-//                                purpose of a `save`.
+//                                purpose of a `save` ('download').
 //   weights {bytes, step}        the safetensors export asked for by `export`.
-//   error   {name, message, recovered, fatal}   name is the Rust error kind (InvalidConfig,
+//   error   {name, message, recovered?, fatal?}   name is the Rust error kind (InvalidConfig,
 //                                BadData, BadCheckpoint, Diverged, DeviceError, Busy), 'Crashed'
-//                                (the wasm module trapped) or the JS error's; recovered says what
-//                                the worker did about it (a diverged run or a lost device goes
-//                                back to the session's last kept state, the latter on the CPU);
-//                                fatal: the worker is unusable; the page starts a new one from its
-//                                crash copy, the last kept checkpoint.
-
+//                                (the wasm module trapped), 'ProtocolError' or the JS error's;
+//                                recovered (a string or null) says what the worker did about it (a
+//                                diverged run or a lost device goes back to the session's last
+//                                kept state, the latter on the CPU); fatal: the worker is
+//                                unusable; the page starts a new one from its crash copy, the last
+//                                kept checkpoint.
 //
 // Page → quality worker (quality-worker.js, which judges generators with a classifier, on the CPU):
 //   judge   {run, step, dataset, weights}   judge the generator in these bytes (a kept state's
-//                                generator, an export or a checkpoint); while one is being judged
-//                                only the latest request waits, older ones are dropped.
+//                                generator); run tells the page's runs apart; while one is being
+//                                judged only the latest request waits, older ones are dropped.
 // Quality worker → page:
 //   quality {run, step, quality, classifier}   quality: {n, histogram, coverage, kl_uniform,
 //                                frechet} (as `began eval`); classifier: {dataset, test_accuracy}.
@@ -67,6 +73,19 @@ export const ToWorker = Object.freeze({
 
 export const ToJudge = Object.freeze({ JUDGE: 'judge' });
 export const FromJudge = Object.freeze({ QUALITY: 'quality', UNAVAILABLE: 'quality-unavailable' });
+
+/** The worker's states, as `status` says them (the page shows them in body[data-state]). */
+export const State = Object.freeze({
+  LOADING: 'loading',
+  READY: 'ready',
+  RUNNING: 'running',
+  PAUSED: 'paused',
+  DONE: 'done',
+  FAILED: 'failed',
+});
+
+/** Why a `checkpoint` was sent: a kept state, or the purpose of a `save`. */
+export const Reason = Object.freeze({ KEEP: 'keep', DOWNLOAD: 'download' });
 
 export const FromWorker = Object.freeze({
   STATUS: 'status',

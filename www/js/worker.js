@@ -1,14 +1,15 @@
-// The training worker: owns the wasm module and the session, runs the loop, and sends the page
-// small results (see protocol.js). Every call into the session goes through `exclusive`, so
+// The training worker: owns the wasm module and the session, runs the loop, answers the page's
+// messages and sends it small results (see protocol.js). The training set is training-set.js's,
+// the backend choice backend.js's. Every call into the session goes through `exclusive`, so
 // commands that arrive mid-step wait their turn instead of racing it.
 import init, { WebTrainer, Dataset, lose_webgpu_device } from '../pkg/began.js';
-import { ToWorker, FromWorker, CALL_MS, DRAW_EVERY_MS, KEEP_EVERY } from './protocol.js';
-import { chooseBackend, TIMED_STEPS } from './backend.js';
+import { ToWorker, FromWorker, State, Reason, CALL_MS, DRAW_EVERY_MS, KEEP_EVERY } from './protocol.js';
+import { chooseBackend, timeSession, onChosen } from './backend.js';
+import { trainingSet, lastParsed } from './training-set.js';
 
 const wasmReady = init();
 
 let trainer = null; // the session; it holds its last good state itself (keep, restore)
-let data = null; // {name, dataset}: the parsed training set, shared by every session made here
 let chosen = null; // {backend, reason, requested}
 let running = false;
 let generation = 0; // bumped by every create, so a loop of an older session stops quietly
@@ -26,62 +27,19 @@ function exclusive(task) {
   return run;
 }
 
-function named(name, message) {
-  return Object.assign(new Error(message), { name });
-}
-
-/** The named training set, parsed once: every session of this worker shares the parse. */
-async function loadDataset(name) {
-  if (data?.name === name) return data;
-  const get = async (file) => {
-    const url = new URL(`../data/${name}/${file}`, import.meta.url);
-    const response = await fetch(url);
-    if (!response.ok) throw named('BadData', `could not fetch ${name}/${file}: HTTP ${response.status} (run pkg-scripts/fetch-data)`);
-    return new Uint8Array(await response.arrayBuffer());
-  };
-  const [images, labels] = await Promise.all([get('train-images-idx3-ubyte.gz'), get('train-labels-idx1-ubyte.gz')]);
-  const parsed = Dataset.parse(images, labels);
-  // Only this handle is dropped: a session still training on the old set keeps its images.
-  data?.dataset.free();
-  data = { name, dataset: parsed };
-  return data;
-}
-
-/** Milliseconds per step of a throwaway session on `backend` (for 'auto'). */
-async function timeSession(backend, config, dataset) {
-  const probe = await WebTrainer.create(config, backend, dataset);
-  try {
-    await probe.step(1); // warm-up: shader compilation, allocation
-    return (await probe.step(TIMED_STEPS)).ms_per_step;
-  } finally {
-    probe.free();
-  }
-}
-
 /** The backend `requested` stands for ('auto' is timed on `config`), as {backend, reason, requested}. */
 async function choose(requested, config, dataset) {
   if (chosen && chosen.requested === requested && requested !== 'webgpu') return chosen;
-  status('loading', requested === 'auto' ? 'Choosing a backend…' : 'Starting…');
+  status(State.LOADING, requested === 'auto' ? 'Choosing a backend…' : 'Starting…');
   return { ...(await chooseBackend(requested, (b) => timeSession(b, config, dataset))), requested };
 }
 
-/** `make(backend)`, falling back to the CPU when an Auto choice of WebGPU fails to start. */
-async function onChosen(choice, make) {
-  try {
-    return [await make(choice.backend), choice];
-  } catch (error) {
-    if (error.name !== 'DeviceError' || choice.backend !== 'webgpu' || choice.requested !== 'auto') throw error;
-    const cpu = { backend: 'cpu', reason: `CPU: WebGPU failed to start (${error.message})`, requested: choice.requested };
-    return [await make('cpu'), cpu];
-  }
-}
-
 async function create({ config, backend, dataset: name, checkpoint, weights }, mine) {
-  status('loading', `Fetching ${name}…`);
+  status(State.LOADING, `Fetching ${name}…`);
   await wasmReady;
-  const { dataset } = await loadDataset(name);
+  const dataset = await trainingSet(name);
   const choice = await choose(backend, config, dataset);
-  status('loading', checkpoint ? 'Loading the checkpoint…' : weights ? 'Loading the pretrained model…' : 'Building the model…');
+  status(State.LOADING, checkpoint ? 'Loading the checkpoint…' : weights ? 'Loading the pretrained model…' : 'Building the model…');
   const make = (b) => {
     if (weights) return WebTrainer.from_weights(new Uint8Array(weights), config, b, dataset);
     if (!checkpoint) return WebTrainer.create(config, b, dataset);
@@ -98,21 +56,21 @@ async function create({ config, backend, dataset: name, checkpoint, weights }, m
   await announce(); // first: the page starts a new run's display, then judges its first kept state
   await keep();
   await draw();
-  status('ready', `Ready at step ${trainer.step_count}.`);
+  status(State.READY, `Ready at step ${trainer.step_count}.`);
 }
 
 /** Moves the run, at its step, to another backend; a refused move leaves it where it was. */
 async function move(backend) {
   running = false;
-  const choice = await choose(backend, trainer.config(), data.dataset);
-  status('loading', `Moving the run to ${choice.backend === 'webgpu' ? 'WebGPU' : 'the CPU'}…`);
+  const choice = await choose(backend, trainer.config(), lastParsed());
+  status(State.LOADING, `Moving the run to ${choice.backend === 'webgpu' ? 'WebGPU' : 'the CPU'}…`);
   try {
     [, chosen] = await onChosen(choice, (b) => trainer.move_to(b));
   } finally {
     await announce(); // the backend badge says where the run is, moved or not
   }
   await draw();
-  status('paused', `Moved; paused at step ${trainer.step_count}.`);
+  status(State.PAUSED, `Moved; paused at step ${trainer.step_count}.`);
 }
 
 async function announce() {
@@ -129,7 +87,7 @@ async function announce() {
  */
 async function keep() {
   const { step, checkpoint, generator } = await trainer.keep();
-  post({ type: FromWorker.CHECKPOINT, bytes: checkpoint.buffer, generator: generator.buffer, step, reason: 'keep' }, [checkpoint.buffer, generator.buffer]);
+  post({ type: FromWorker.CHECKPOINT, bytes: checkpoint.buffer, generator: generator.buffer, step, reason: Reason.KEEP }, [checkpoint.buffer, generator.buffer]);
 }
 
 async function draw() {
@@ -153,12 +111,12 @@ async function advance(n) {
 async function loop() {
   const mine = generation;
   const current = () => running && mine === generation;
-  status('running', 'Training…');
+  status(State.RUNNING, 'Training…');
   while (current()) {
     if (trainer.step_count >= target) {
       running = false;
       await exclusive(draw);
-      status('done', `Reached ${target} steps. Raise "Train for" to go on.`);
+      status(State.DONE, `Reached ${target} steps. Raise "Train for" to go on.`);
       return;
     }
     try {
@@ -170,7 +128,7 @@ async function loop() {
     }
     await new Promise((resolve) => setTimeout(resolve, 0)); // let pause and set messages in
   }
-  if (mine === generation) status('paused', `Paused at step ${trainer.step_count}.`);
+  if (mine === generation) status(State.PAUSED, `Paused at step ${trainer.step_count}.`);
 }
 
 /**
@@ -203,7 +161,7 @@ async function recover(error) {
   }
   const message = toCpu ? `The WebGPU device was lost or stopped working (${error.message}).` : error.message;
   post({ type: FromWorker.ERROR, name: error.name, message, recovered });
-  status('paused', `Paused at step ${trainer?.step_count ?? 0}.`);
+  status(State.PAUSED, `Paused at step ${trainer?.step_count ?? 0}.`);
 }
 
 function report(error) {
@@ -217,7 +175,7 @@ self.onmessage = ({ data: message }) => {
       const mine = ++generation;
       exclusive(() => create(message, mine)).catch((error) => {
         report(error);
-        status(trainer ? 'paused' : 'failed', trainer ? 'Paused.' : 'No model: fix the problem above, then Reset.');
+        status(trainer ? State.PAUSED : State.FAILED, trainer ? 'Paused.' : 'No model: fix the problem above, then Reset.');
       });
       break;
     }
@@ -242,7 +200,7 @@ self.onmessage = ({ data: message }) => {
     case ToWorker.MOVE:
       exclusive(() => (trainer ? move(message.backend) : null)).catch((error) => {
         report(error);
-        status(trainer ? 'paused' : 'failed', trainer ? `Paused at step ${trainer.step_count}.` : 'No model: fix the problem above, then Reset.');
+        status(trainer ? State.PAUSED : State.FAILED, trainer ? `Paused at step ${trainer.step_count}.` : 'No model: fix the problem above, then Reset.');
       });
       break;
     case ToWorker.SET:
@@ -251,7 +209,7 @@ self.onmessage = ({ data: message }) => {
     case ToWorker.SAVE:
       exclusive(async () => {
         const bytes = await trainer.save();
-        post({ type: FromWorker.CHECKPOINT, bytes: bytes.buffer, step: trainer.step_count, reason: message.purpose ?? 'save' }, [bytes.buffer]);
+        post({ type: FromWorker.CHECKPOINT, bytes: bytes.buffer, step: trainer.step_count, reason: message.purpose }, [bytes.buffer]);
       }).catch(report);
       break;
     case ToWorker.EXPORT:
@@ -264,7 +222,7 @@ self.onmessage = ({ data: message }) => {
       lose_webgpu_device();
       break;
     default:
-      report(named('ProtocolError', `unknown message type ${message.type}`));
+      report({ name: 'ProtocolError', message: `unknown message type ${message.type}` });
   }
 };
 

@@ -1,0 +1,75 @@
+// Run control: the buttons, the Space key and the form's fields, as commands to the run, and
+// which buttons each of the worker's states allows.
+import { State } from './protocol.js';
+
+const $ = (id) => document.getElementById(id);
+
+/** The worker's state in the page: its text, the buttons it allows, body[data-state]. */
+export function showStatus(state, text) {
+  $('state').textContent = text;
+  // Start and Step stay usable while a model is built: Start waits for it, Step is queued behind it.
+  $('start').disabled = state === State.FAILED || state === State.RUNNING;
+  $('pause').disabled = state !== State.RUNNING;
+  $('step').disabled = state === State.FAILED || state === State.RUNNING;
+  $('reset').disabled = state === State.LOADING;
+  document.body.dataset.state = state;
+}
+
+/** Wires the controls to `run` (run.js); `figures` redraws the progress, `showError` says what is wrong. */
+export function wireControls({ settings, run, figures, showError }) {
+  $('start').addEventListener('click', () => run.play());
+  $('pause').addEventListener('click', () => run.pause());
+  $('step').addEventListener('click', () => run.stepOnce());
+  $('reset').addEventListener('click', () => {
+    if (settings.valid()) run.create();
+    else showError('Some settings are out of range (marked in red): fix them, then press Reset.');
+  });
+  $('settings').addEventListener('submit', (event) => event.preventDefault());
+  $('target').addEventListener('input', () => {
+    settings.read('target'); // the inline message, as the field changes
+    figures.progress(run.step);
+  });
+
+  // Live hyperparameters: applied when valid, otherwise the message shows and the run is untouched.
+  for (const input of document.querySelectorAll('[data-live]')) {
+    input.addEventListener('change', () => {
+      const live = settings.live();
+      if (Object.values(live).some((v) => v === null)) return;
+      figures.gamma = live.gamma;
+      run.set(live);
+    });
+  }
+
+  // Shape settings: a new model, after asking if there is training to lose; the backend moves the run.
+  for (const input of document.querySelectorAll('[data-shape]')) {
+    input.addEventListener('focus', () => (input.dataset.previous = input.value));
+    input.addEventListener('change', async () => {
+      if (input.type === 'number' && settings.read(input.id) === null) return;
+      if (input.id === 'backend-choice' && run.step > 0) return run.move(input.value);
+      const label = document.querySelector(`label[for="${input.id}"]`).textContent.trim();
+      if (run.step > 0 && !(await confirmReset(label.toLowerCase()))) {
+        input.value = input.dataset.previous ?? input.value;
+        settings.read(input.id);
+        return;
+      }
+      if (settings.valid()) run.create();
+      else showError('Some settings are out of range (marked in red): fix them to build the new model.');
+    });
+  }
+
+  // Space toggles training when focus is not in a field.
+  document.addEventListener('keydown', (event) => {
+    if (event.key !== ' ' || event.target.closest('input, select, button, textarea, dialog')) return;
+    event.preventDefault();
+    (run.state === State.RUNNING ? $('pause') : $('start')).click();
+  });
+}
+
+/** Asks before a change that needs a new model; resolves to true to go ahead. */
+function confirmReset(what) {
+  const dialog = $('confirm');
+  $('confirm-text').textContent = `Changing ${what} changes the model, so training starts over from step 0.`;
+  dialog.returnValue = '';
+  dialog.showModal();
+  return new Promise((resolve) => dialog.addEventListener('close', () => resolve(dialog.returnValue === 'reset'), { once: true }));
+}

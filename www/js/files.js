@@ -1,0 +1,64 @@
+// Keeping work: checkpoints and exports downloaded, a checkpoint resumed from a file, the shipped
+// model fine-tuned, each kept state autosaved, and the autosave offered after a reload. The
+// storage itself (IndexedDB, the download link) is storage.js's.
+import { Reason } from './protocol.js';
+import { autosave, autosaved, forget, download, ago } from './storage.js';
+
+const $ = (id) => document.getElementById(id);
+
+/**
+ * Wires the page's file buttons to `run` (run.js); `settings` names the dataset, `showError` says
+ * what went wrong. Returns what the run's view calls: {kept, saved, weights}, and offerAutosave.
+ */
+export function wireFiles({ settings, run, showError }) {
+  $('download-checkpoint').addEventListener('click', () => run.save(Reason.DOWNLOAD));
+  $('export-generator').addEventListener('click', () => run.exportWeights());
+  $('upload-checkpoint').addEventListener('change', async (event) => {
+    const file = event.target.files[0];
+    event.target.value = ''; // the same file can be chosen again
+    if (!file) return;
+    // Resumed on the dataset chosen now; a bad file is refused and the current run goes on.
+    run.create({ checkpoint: await file.arrayBuffer() });
+  });
+  $('start-pretrained').addEventListener('click', async () => {
+    const url = `models/${settings.dataset()}.safetensors`;
+    try {
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      run.create({ weights: await response.arrayBuffer() });
+    } catch (e) {
+      showError(`Could not fetch the shipped model ${url} (${e.message}); the current run goes on.`);
+    }
+  });
+
+  return {
+    /** A kept state (the worker's checkpoint, reason 'keep'): autosaved, past step 0. */
+    kept({ bytes, step }) {
+      if (step > 0) autosave(bytes, step, settings.dataset());
+    },
+    /** A checkpoint asked for by `save`. */
+    saved({ bytes, step, reason }) {
+      if (reason === Reason.DOWNLOAD) download(bytes, `began-${settings.dataset()}-step${step}.safetensors`);
+    },
+    weights({ bytes, step }) {
+      download(bytes, `began-${settings.dataset()}-generator-step${step}.safetensors`);
+    },
+    /** After a reload: offers to resume the autosaved run, or to forget it. */
+    async offerAutosave() {
+      const saved = await autosaved();
+      if (!saved) return;
+      const name = saved.dataset === 'fashion' ? 'Fashion-MNIST' : 'MNIST';
+      $('offer-text').textContent = `Your ${name} run from ${ago(saved.savedAt)} was saved at step ${saved.step}. Resume it?`;
+      $('resume-offer').hidden = false;
+      $('offer-resume').onclick = () => {
+        $('resume-offer').hidden = true;
+        settings.input('dataset').value = saved.dataset;
+        run.create({ checkpoint: saved.bytes });
+      };
+      $('offer-discard').onclick = () => {
+        $('resume-offer').hidden = true;
+        forget();
+      };
+    },
+  };
+}

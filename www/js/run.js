@@ -1,0 +1,175 @@
+// The training worker as the page sees it: starts it, sends it commands, holds its status (state,
+// step) and a crash copy of its last kept checkpoint, and restarts it from that copy when it
+// crashes or stops answering. Drawing what it says is the view's job (main.js wires one).
+import { ToWorker, FromWorker, State, Reason } from './protocol.js';
+
+/** A running worker silent for this long (and 20 calls' worth) is stuck, e.g. on a lost GPU. */
+const STUCK_MS = 60_000;
+const WATCH_EVERY_MS = 5_000;
+
+export class Run {
+  /**
+   * `settings` (settings.js) gives each session its config. `view` draws what the worker says:
+   * {status(state, text), newRun(), ready(message), stats(stats), picture(message), kept(message),
+   * saved(message), weights(message), error(text)}; newRun comes before the first ready of a run.
+   */
+  constructor(settings, view) {
+    Object.assign(this, { settings, view, worker: null, state: State.LOADING, step: 0 });
+    /** The crash copy: the worker's latest kept checkpoint, {bytes, step}; it outlives the worker. */
+    this.kept = null;
+    /** Bytes of the worker's wasm memory, as it last said. */
+    this.memory = 0;
+    /** When the worker last spoke, and how long its calls have been taking (for the watchdog). */
+    this.heardAt = performance.now();
+    this.callMs = 0;
+    /** The next `ready` begins another run: the view starts over. */
+    this.startOver = true;
+    /** Start was pressed while a model was being built (e.g. the click that blurred an edited field). */
+    this.startWhenReady = false;
+  }
+
+  /** Starts the worker and the watchdog. */
+  start() {
+    this.startWorker();
+    // A device read that never returns (a lost GPU can do that) must not hang the page.
+    setInterval(() => {
+      const silent = performance.now() - this.heardAt;
+      if (this.state === State.RUNNING && silent > Math.max(STUCK_MS, 20 * this.callMs)) {
+        this.crashed(`no answer for ${Math.round(silent / 1000)} s (the device may be lost)`);
+      }
+    }, WATCH_EVERY_MS);
+  }
+
+  startWorker() {
+    this.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    this.worker.onmessage = ({ data }) => {
+      this.heardAt = performance.now();
+      this.handle(data);
+    };
+    this.worker.onerror = (event) => {
+      event.preventDefault();
+      this.crashed(event.message || 'the training worker stopped');
+    };
+  }
+
+  send(message, transfer = []) {
+    this.worker.postMessage(message, transfer);
+  }
+
+  /**
+   * A new session in the worker: fresh from the form, resumed from checkpoint bytes, or started
+   * from the weights of an export. The view starts over when the worker says the session is
+   * ready (a refused file leaves it as it was), unless the session `continues` this run (a
+   * recovery, going back to an earlier state). The bytes are copied: the caller keeps its own.
+   */
+  create({ checkpoint = null, weights = null, backend = this.settings.backend(), continues = false } = {}) {
+    this.setState(State.LOADING, 'Starting…');
+    this.startOver = !continues;
+    const [file, copyWeights] = [checkpoint?.slice(0) ?? null, weights?.slice(0) ?? null];
+    const transfer = [file, copyWeights].filter(Boolean);
+    this.send({ type: ToWorker.CREATE, config: this.settings.config(), backend, dataset: this.settings.dataset(), checkpoint: file, weights: copyWeights }, transfer);
+  }
+
+  /** Back to an earlier kept state of this run (its checkpoint bytes): the view goes on. */
+  goBack(bytes) {
+    this.send({ type: ToWorker.PAUSE });
+    this.create({ checkpoint: bytes, continues: true });
+  }
+
+  play() {
+    const target = this.settings.read('target');
+    this.startWhenReady = false;
+    if (target === null) return this.view.error('The number of steps to train for is out of range (marked in red).');
+    if (this.state === State.LOADING) {
+      this.startWhenReady = true;
+      return this.setState(State.LOADING, 'Starting as soon as the model is ready…');
+    }
+    this.send({ type: ToWorker.PLAY, target });
+  }
+
+  pause() {
+    this.startWhenReady = false;
+    this.send({ type: ToWorker.PAUSE });
+  }
+
+  /** Moves the run, at its step, to `backend`; it stays this run. */
+  move(backend) {
+    this.pause();
+    this.send({ type: ToWorker.MOVE, backend });
+  }
+
+  stepOnce() {
+    this.send({ type: ToWorker.STEP });
+  }
+
+  /** Live hyperparameters: {gamma, lambda_k, lr, mode_seeking}. */
+  set(live) {
+    this.send({ type: ToWorker.SET, ...live });
+  }
+
+  save(purpose) {
+    this.send({ type: ToWorker.SAVE, purpose });
+  }
+
+  exportWeights() {
+    this.send({ type: ToWorker.EXPORT });
+  }
+
+  loseDevice() {
+    this.send({ type: ToWorker.LOSE_DEVICE });
+  }
+
+  setState(next, text) {
+    this.state = next;
+    this.view.status(next, text);
+  }
+
+  /** A new worker, resumed on the CPU from the crash copy (or a fresh run without one). */
+  crashed(message) {
+    this.worker.terminate();
+    this.callMs = 0;
+    const from = this.kept ? ` Restarting on the CPU from the last good state (step ${this.kept.step}).` : '';
+    this.view.error(`The training worker stopped: ${message}.${from}`);
+    this.startWorker();
+    this.create(this.kept ? { checkpoint: this.kept.bytes, backend: 'cpu', continues: true } : {});
+  }
+
+  handle(message) {
+    switch (message.type) {
+      case FromWorker.STATUS:
+        this.setState(message.state, message.message);
+        if (message.state === State.READY && this.startWhenReady) this.play();
+        break;
+      case FromWorker.READY:
+        if (this.startOver) {
+          this.startOver = false;
+          this.view.newRun();
+        }
+        this.step = message.step;
+        this.view.ready(message);
+        break;
+      case FromWorker.STATS:
+        this.memory = message.memory;
+        this.callMs = message.stats.ms_per_step * message.stats.steps;
+        this.step = message.stats.step;
+        this.view.stats(message.stats);
+        break;
+      case FromWorker.PICTURE:
+        this.view.picture(message);
+        break;
+      case FromWorker.CHECKPOINT:
+        if (message.reason === Reason.KEEP) {
+          this.kept = { bytes: message.bytes, step: message.step };
+          this.view.kept(message);
+        } else this.view.saved(message);
+        break;
+      case FromWorker.WEIGHTS:
+        this.view.weights(message);
+        break;
+      case FromWorker.ERROR:
+        if (message.fatal) this.crashed(message.message);
+        else this.view.error(`${message.message}${message.recovered ? ` ${message.recovered}` : ''}`);
+        break;
+    }
+  }
+}
