@@ -1,7 +1,7 @@
 // The trainer page end to end in headless Chromium: start, watch, pause, step, reset, bad input.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, open, screenshot, count, ready, type, browser } from './harness.mjs';
+import { setup, open, screenshot, count, ready, type, browser, stepAtLeast, paused } from './harness.mjs';
 
 const SMALL = { filters: '4', hidden: '8', 'batch-size': '8' };
 const env = setup();
@@ -178,5 +178,29 @@ test('a diverging run (NaN) rolls back to the last good state and pauses', { tim
   await page.getByTestId('start').click();
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=step-count]').textContent) >= 5, null, { timeout: 60_000 });
   assert.match(await page.getByTestId('m-global').textContent(), /^\d/);
+  await page.context().close();
+});
+
+test('a backend move keeps the run at its step, and every session shares one parse of the dataset', { timeout: 300_000 }, async () => {
+  const page = await open(await env.chromium.newContext(), `${env.server.url}?backend=cpu&filters=4&hidden=8&batch-size=8&debug=1`);
+  await ready(page);
+  const parses = () => page.evaluate(() => window.began.parses());
+  assert.equal(await parses(), 1);
+  await page.getByTestId('reset').click(); // a new session, on the same parse
+  await ready(page);
+  await page.getByTestId('start').click();
+  await stepAtLeast(page, 5);
+  await page.getByTestId('pause').click();
+  await paused(page);
+  const at = await count(page);
+  // Moved by the worker itself: the same run, at its step, now on WebGPU (SwiftShader here).
+  await page.locator('#backend-choice').selectOption('webgpu');
+  await page.waitForFunction(() => document.querySelector('[data-testid=backend]').textContent === 'WebGPU' && document.body.dataset.state === 'paused', null, { timeout: 120_000 });
+  assert.equal(await count(page), at);
+  assert.ok(Number(await page.getByTestId('curves').getAttribute('data-points')) > 0, 'a move is not a new run: the curves stay');
+  await page.getByTestId('step').click();
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid=step-count]').textContent) === n + 1, at, { timeout: 120_000 });
+  assert.equal(await parses(), 1, 'no session parsed the dataset again');
+  assert.deepEqual(page.errors, []);
   await page.context().close();
 });

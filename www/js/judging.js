@@ -3,16 +3,7 @@
 // to it when the panel's collapse warning is followed.
 import { ToJudge, FromJudge } from './protocol.js';
 import { QualityCurve } from './charts.js';
-import { QualityPanel, best } from './quality.js';
-
-/**
- * Whether the judgement `quality` of `step` is the best of the run so far, judged against the
- * earlier ones in `history`. The one place this is decided (it is to become a flag from Rust).
- */
-function bestSoFar(history, step, quality) {
-  const earlier = history.filter((entry) => entry.step < step);
-  return best([...earlier, { step, ...quality }]).step === step;
-}
+import { QualityPanel } from './quality.js';
 
 export class Judging {
   /**
@@ -34,6 +25,11 @@ export class Judging {
   /** The judgements so far, {step, ...quality} in step order. */
   get history() {
     return this.panel.history;
+  }
+
+  /** How often the worker keeps (and so judges) a state, in steps, as Rust says. */
+  every(steps) {
+    this.panel.every = steps;
   }
 
   /** Another run, on `dataset`: earlier judgements are dropped, and answers about them ignored. */
@@ -61,11 +57,12 @@ export class Judging {
     if (message.run !== this.run) return;
     if (message.type === FromJudge.UNAVAILABLE) return this.panel.unavailable(message.message);
     if (message.type !== FromJudge.QUALITY) return;
-    // Judged states are kept states: while this one is still the latest kept, its checkpoint is
-    // the crash copy. Kept before the panel draws, so that its warning can offer to go back to it.
+    // The quality worker says whether this is the run's best state so far (Rust's rule). Judged
+    // states are kept states: while this one is still the latest kept, its checkpoint is the
+    // crash copy. Kept before the panel draws, so that its warning can offer to go back to it.
     const kept = this.lastKept();
-    if (bestSoFar(this.history, message.step, message.quality) && kept?.step === message.step) this.best = { step: message.step, bytes: kept.bytes };
-    this.panel.add(message.step, message.quality, message.classifier);
+    if (message.best && kept?.step === message.step) this.best = { step: message.step, bytes: kept.bytes };
+    this.panel.add(message.step, { ...message.quality, best: message.best }, message.classifier);
   }
 
   /** Back to the best-judged state after a collapse: the run resumes from its checkpoint. */

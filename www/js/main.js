@@ -36,6 +36,7 @@ const run = new Run(settings, {
   ready: (message) => {
     settings.show(message.config);
     figures.ready(message);
+    judging.every(message.keep_every);
   },
   stats: (stats) => figures.stats(stats),
   picture: (message) => figures.picture(message),
@@ -54,12 +55,14 @@ wireControls({ settings, run, figures, showError });
 if (new URLSearchParams(location.search).has('debug')) {
   window.began = {
     loseDevice: () => run.loseDevice(),
-    // Live hyperparameters past the form's own limits (Rust still checks its ranges): lr 1e30
-    // makes a run diverge for real.
+    // Live hyperparameters as given, unchecked by the form (Rust checks them): lr 1e30 makes a
+    // run diverge for real.
     setLive: (live) => run.set({ ...settings.live(), ...live }),
     // For pkg-scripts/bench: the training worker's wasm memory and the judgements so far.
     wasmMemory: () => run.memory,
     quality: () => judging.history,
+    // Datasets the training worker has parsed: one per dataset, however many sessions.
+    parses: () => run.parses,
   };
 }
 

@@ -25,18 +25,19 @@
 //   status  {state, message}     state (State below): 'loading' | 'ready' | 'running' | 'paused'
 //                                | 'done' | 'failed' (no session: the page offers Reset);
 //                                message: what to show.
-//   ready   {backend, reason, config, step, k, parses}   a session exists (after create, a
-//                                move or a recovery): backend 'webgpu' | 'cpu', reason: why it
-//                                runs there, config: its whole TrainConfig, k: k_t; parses:
+//   ready   {backend, reason, config, step, k, parses, keep_every}   a session exists (after
+//                                create, a move or a recovery): backend 'webgpu' | 'cpu', reason:
+//                                why it runs there, config: its whole TrainConfig, k: k_t; parses:
 //                                datasets the worker has parsed (one per dataset used: every
-//                                session shares the parse; read by no page code, kept to check).
+//                                session shares the parse; the page's ?debug=1 hook shows it);
+//                                keep_every: Rust's steps between kept (and judged) states.
 //   stats   {stats, memory}      means over the last call: step, steps, loss_real, loss_fake,
 //                                loss_d, loss_g, k, m_global, lr, epoch, ms_per_step; memory: the
 //                                bytes of the worker's wasm memory (for the benchmarks).
 //   picture {kind, width, height, channels, pixels}   kind 'samples' | 'reconstructions';
 //                                pixels a Uint8Array.
 //   checkpoint {bytes, step, reason, generator?}   a safetensors checkpoint: reason 'keep' (the
-//                                last good state, at the start of a session and every KEEP_EVERY
+//                                last good state, at the start of a session and every keep_every
 //                                steps, which the session also holds to go back to; generator: its
 //                                sampled generator alone, for the quality worker to judge) or the
 //                                purpose of a `save` ('download').
@@ -55,8 +56,10 @@
 //                                generator); run tells the page's runs apart; while one is being
 //                                judged only the latest request waits, older ones are dropped.
 // Quality worker → page:
-//   quality {run, step, quality, classifier}   quality: {n, histogram, coverage, kl_uniform,
-//                                frechet} (as `began eval`); classifier: {dataset, test_accuracy}.
+//   quality {run, step, quality, classifier, best}   quality: {n, histogram, coverage,
+//                                kl_uniform, frechet} (as `began eval`, on Rust's number of samples
+//                                and seed); classifier: {dataset, test_accuracy}; best: whether it
+//                                is the run's best judged state so far (Rust's quality::Best).
 //   quality-unavailable {run, step, message}   no judge for this dataset, or these bytes failed.
 
 export const ToWorker = Object.freeze({
@@ -101,11 +104,3 @@ export const FromWorker = Object.freeze({
 export const CALL_MS = 150;
 /** Pictures are read back from the device at most this often. */
 export const DRAW_EVERY_MS = 700;
-/** The worker keeps (and sends) a checkpoint of the last good state this often, in steps. */
-export const KEEP_EVERY = 200;
-/** Samples are judged at every kept state, so the best-judged state can be gone back to. */
-export const QUALITY_EVERY = KEEP_EVERY;
-/** Samples per judgement and the seed of their z: as `began train --classifier`, so the page's
- * figures match a native run's quality.csv. */
-export const JUDGED = 500;
-export const JUDGE_SEED = 0;

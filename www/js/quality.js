@@ -1,8 +1,6 @@
 // Sample quality while training: the classifier's verdicts on the samples (from the quality
 // worker) as figures, a class histogram, and a warning when the generator starts dropping classes
 // (mode collapse). The rules are plain functions, tested on their own (tests/quality-rules.test.mjs).
-import { QUALITY_EVERY } from './protocol.js';
-
 /** A class is covered when its share is at least a third of uniform (as quality.rs says). */
 export const COVERED_SHARE = 1 / 3 / 10;
 /** A run that has covered at least this many classes... */
@@ -18,9 +16,12 @@ export const CLASS_NAMES = {
 /** Indices of the classes a histogram covers. */
 export const covered = (histogram) => histogram.flatMap((share, i) => (share >= COVERED_SHARE ? [i] : []));
 
-/** The best judged state: the most classes covered, then the lowest Fréchet distance (as the CLI's best.safetensors). */
+/**
+ * The best judged state: the latest the quality worker called best (Rust's quality::Best, the rule
+ * of the CLI's best.safetensors: the most classes covered, then the lowest Fréchet distance).
+ */
 export function best(history) {
-  return history.reduce((a, b) => (!a || b.coverage > a.coverage || (b.coverage === a.coverage && b.frechet < a.frechet) ? b : a), null);
+  return history.findLast((entry) => entry.best) ?? null;
 }
 
 /**
@@ -42,7 +43,7 @@ const $ = (root, testid) => root.querySelector(`[data-testid=${testid}]`);
 export class QualityPanel {
   /** `curve` is the chart (charts.js QualityCurve); `onGoBack(step)` restores the best state. */
   constructor(root, curve, onGoBack) {
-    Object.assign(this, { root, curve, history: [], dataset: 'mnist', canGoBack: () => false });
+    Object.assign(this, { root, curve, history: [], dataset: 'mnist', canGoBack: () => false, every: null });
     $(root, 'go-back').addEventListener('click', () => onGoBack(best(this.history).step));
     this.clear('mnist');
   }
@@ -53,7 +54,7 @@ export class QualityPanel {
     this.root.dataset.points = '0';
     this.curve.setData([]);
     for (const id of ['coverage', 'frechet', 'kl']) $(this.root, id).textContent = '–';
-    $(this.root, 'quality-note').textContent = `Judged every ${QUALITY_EVERY} steps, from the first kept state on.`;
+    $(this.root, 'quality-note').textContent = `Judged ${this.cadence()}, from the first kept state on.`;
     this.drawHistogram(null);
     $(this.root, 'collapse-warning').hidden = true;
   }
@@ -69,8 +70,12 @@ export class QualityPanel {
     this.history.push({ step, ...quality });
     const percent = (classifier.test_accuracy * 100).toFixed(1);
     $(this.root, 'quality-note').textContent =
-      `${quality.n} samples judged every ${QUALITY_EVERY} steps by a small classifier (${percent}% on the ${classifier.dataset === 'fashion' ? 'Fashion-MNIST' : 'MNIST'} test split).`;
+      `${quality.n} samples judged ${this.cadence()} by a small classifier (${percent}% on the ${classifier.dataset === 'fashion' ? 'Fashion-MNIST' : 'MNIST'} test split).`;
     this.show();
+  }
+
+  cadence() {
+    return this.every ? `every ${this.every} steps` : 'at every kept state';
   }
 
   /** No judge: says why, and keeps what was shown. */

@@ -146,6 +146,7 @@ export class Run {
           this.view.newRun();
         }
         this.step = message.step;
+        this.parses = message.parses;
         this.view.ready(message);
         break;
       case FromWorker.STATS:

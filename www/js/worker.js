@@ -3,7 +3,7 @@
 // the backend choice backend.js's. Every call into the session goes through `exclusive`, so
 // commands that arrive mid-step wait their turn instead of racing it.
 import init, { WebTrainer, Dataset, lose_webgpu_device } from '../pkg/began.js';
-import { ToWorker, FromWorker, State, Reason, CALL_MS, DRAW_EVERY_MS, KEEP_EVERY } from './protocol.js';
+import { ToWorker, FromWorker, State, Reason, CALL_MS, DRAW_EVERY_MS } from './protocol.js';
 import { chooseBackend, timeSession, onChosen } from './backend.js';
 import { trainingSet, lastParsed } from './training-set.js';
 
@@ -77,7 +77,7 @@ async function announce() {
   const k = await trainer.k();
   const backend = trainer.backend;
   const reason = backend === chosen.backend ? chosen.reason : `${backend === 'webgpu' ? 'WebGPU' : 'CPU'}: the run stayed here`;
-  post({ type: FromWorker.READY, backend, reason, config: trainer.config(), step: trainer.step_count, k, parses: Dataset.parses() });
+  post({ type: FromWorker.READY, backend, reason, config: trainer.config(), step: trainer.step_count, k, parses: Dataset.parses(), keep_every: WebTrainer.keep_every() });
 }
 
 /**
@@ -104,7 +104,8 @@ async function advance(n) {
   const stats = await trainer.step(Math.max(1, Math.min(n, target - before)));
   post({ type: FromWorker.STATS, stats, memory: (await wasmReady).memory.buffer.byteLength });
   chunk = Math.max(1, Math.min(64, Math.round(CALL_MS / Math.max(stats.ms_per_step, 0.1))));
-  if (Math.floor(before / KEEP_EVERY) !== Math.floor(stats.step / KEEP_EVERY)) await keep();
+  const every = WebTrainer.keep_every(); // Rust's cadence: began train keeps on the same steps
+  if (Math.floor(before / every) !== Math.floor(stats.step / every)) await keep();
   if (performance.now() - lastDraw >= DRAW_EVERY_MS || !running) await draw();
 }
 
