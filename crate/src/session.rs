@@ -45,6 +45,8 @@ pub struct Session {
     /// The checkpoint of the last state [`Session::keep`] kept (a finite one): what a diverged
     /// run or a lost device goes back to. Host memory, so it outlives the device.
     last_good: Option<(u64, Vec<u8>)>,
+    /// A kept state held on purpose (the best judged one), to go back to after a collapse.
+    held: Option<(u64, Vec<u8>)>,
     /// When, and at which step, the last [`Session::progress`] read was (the time per step).
     since: (Instant, u64),
 }
@@ -85,15 +87,36 @@ impl Session {
         let bytes = self.save().await?;
         let mut moved = Self::resume(&bytes, "the run being moved", device, self.batches.images().clone())?;
         moved.last_good = Some((moved.trainer.step, bytes));
+        moved.held = self.held.clone();
         Ok(moved)
     }
 
     /// The last state [`Session::keep`] kept, as a new session on `device` (the same backend after
     /// a diverged step, the CPU after a lost GPU). Reads nothing from this session's device.
     pub fn restored_on(&self, device: &Device) -> Result<Self> {
-        let (step, bytes) = self.last_good.as_ref().ok_or_else(|| Error::BadCheckpoint { file: "the last good state".into(), reason: "none was kept yet".into() })?;
-        let mut restored = Self::resume(bytes, "the last good state", device, self.batches.images().clone())?;
+        self.restore(self.last_good.as_ref(), "the last good state", device)
+    }
+
+    /// Holds the last kept state if it is the one of `step` (e.g. the best judged so far), in
+    /// place of any held before; false, holding nothing new, when a later state was kept since.
+    pub fn hold(&mut self, step: u64) -> bool {
+        let kept = self.last_good.as_ref().filter(|(kept, _)| *kept == step);
+        if kept.is_some() {
+            self.held = kept.cloned();
+        }
+        kept.is_some()
+    }
+
+    /// The state [`Session::hold`] held, as a new session on `device`, which still holds it.
+    pub fn held_restored_on(&self, device: &Device) -> Result<Self> {
+        self.restore(self.held.as_ref(), "the held state", device)
+    }
+
+    fn restore(&self, state: Option<&(u64, Vec<u8>)>, what: &str, device: &Device) -> Result<Self> {
+        let (step, bytes) = state.ok_or_else(|| Error::BadCheckpoint { file: what.into(), reason: "none was kept yet".into() })?;
+        let mut restored = Self::resume(bytes, what, device, self.batches.images().clone())?;
         restored.last_good = Some((*step, bytes.clone()));
+        restored.held = self.held.clone();
         Ok(restored)
     }
 
@@ -116,7 +139,7 @@ impl Session {
         let shown = crate::data::to_tensor(&images, &picks, &inner).reshape([picks.len(), 1, rows, cols]);
         let batches = Batches::new(images, trainer.config.batch_size, trainer.config.seed)?;
         let since = (Instant::now(), trainer.step);
-        Ok(Self { trainer, batches, fixed_z, shown, last_good: None, since })
+        Ok(Self { trainer, batches, fixed_z, shown, last_good: None, held: None, since })
     }
 
     /// Runs `n` steps (at least one), then reads their mean losses: one small async read.
@@ -301,7 +324,14 @@ mod tests {
         assert_eq!(block_on(moved.k()).unwrap(), after.stats.k);
         let restored = session.restored_on(&Device::flex()).unwrap();
         assert_eq!((restored.trainer.step, restored.last_good_step()), (2, Some(2)));
+        // A held state outlives later keeps, and a state no longer the last kept is not held.
+        assert!(session.held_restored_on(&Device::flex()).is_err(), "nothing held yet");
+        assert!(session.hold(2) && !session.hold(1));
+        block_on(session.keep()).unwrap();
+        let back = session.held_restored_on(&Device::flex()).unwrap();
+        assert_eq!((back.trainer.step, back.last_good_step(), session.last_good_step()), (2, Some(2), Some(5)));
+        assert!(back.held_restored_on(&Device::flex()).is_ok(), "the session gone back to still holds it");
         // Every session here draws from the one copy of the images.
-        assert_eq!(Arc::strong_count(&images), 4);
+        assert_eq!(Arc::strong_count(&images), 5);
     }
 }

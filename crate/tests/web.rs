@@ -104,7 +104,7 @@ async fn a_bad_dataset_buffer_is_an_error_not_a_panic() {
 }
 
 #[wasm_bindgen_test]
-async fn sessions_share_one_parse_of_a_dataset_and_go_back_to_their_kept_state() {
+async fn sessions_share_one_parse_of_a_dataset_and_go_back_to_their_kept_and_held_states() {
     let dataset = dataset();
     let parses = Dataset::parses();
     let trainer = WebTrainer::create(small_config(), "cpu".into(), &dataset).await.map_err(message).unwrap();
@@ -124,6 +124,13 @@ async fn sessions_share_one_parse_of_a_dataset_and_go_back_to_their_kept_state()
     assert_eq!((trainer.step_count().unwrap(), trainer.kept_step().unwrap()), (5.0, Some(5.0)), "a move keeps the moved state");
     JsFuture::from(trainer.step(1)).await.map_err(message).unwrap();
     JsFuture::from(trainer.restore("cpu".into())).await.map_err(message).unwrap();
+    assert_eq!(trainer.step_count().unwrap(), 5.0);
+    // The best judged state, held while later states are kept, is what going back returns to.
+    assert!(!trainer.hold(2.0).unwrap(), "step 2 is no longer the last kept state");
+    assert!(trainer.hold(5.0).unwrap());
+    JsFuture::from(trainer.step(2)).await.map_err(message).unwrap();
+    JsFuture::from(trainer.keep()).await.map_err(message).unwrap();
+    JsFuture::from(trainer.go_back("cpu".into())).await.map_err(message).unwrap();
     assert_eq!(trainer.step_count().unwrap(), 5.0);
     JsFuture::from(other.step(1)).await.map_err(message).unwrap();
     assert_eq!(Dataset::parses(), parses, "no session parsed the dataset again");

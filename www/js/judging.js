@@ -1,25 +1,25 @@
 // Judging the run: sends each kept state's generator to the quality worker, shows its answers in
-// the quality panel (quality.js), holds the checkpoint of the best-judged state, and goes back
-// to it when the panel's collapse warning is followed.
+// the quality panel (quality.js), has the session hold the best-judged state, and goes back to
+// it when the panel's collapse warning is followed. The page keeps no copy of it.
 import { ToJudge, FromJudge } from './protocol.js';
 import { QualityCurve } from './charts.js';
 import { QualityPanel } from './quality.js';
 
 export class Judging {
   /**
-   * `lastKept()` is the run's latest kept checkpoint, {bytes, step} or null (the crash copy);
-   * `onGoBack(step, bytes)` resumes the run from the best-judged state's checkpoint.
+   * `hold(step)` asks the session to hold the kept state of `step` (it answers with `held`);
+   * `onGoBack(step)` returns the run to the held state.
    */
-  constructor({ lastKept, onGoBack }) {
+  constructor({ hold, onGoBack }) {
     this.panel = new QualityPanel(document.getElementById('quality'), new QualityCurve(document.getElementById('chart-quality')), (at) => this.goBack(at));
-    this.panel.canGoBack = (at) => this.best?.step === at;
-    Object.assign(this, { lastKept, onGoBack });
+    this.panel.canGoBack = (at) => this.heldStep === at;
+    Object.assign(this, { hold, onGoBack });
     /** The quality worker, started with the first state to judge. */
     this.worker = null;
     /** Tells the answers about this run from those about runs (or steps) since replaced. */
     this.run = 0;
-    /** The checkpoint of the best-judged state of this run, {step, bytes}, to go back to. */
-    this.best = null;
+    /** The step of the best-judged state the session holds, to go back to. */
+    this.heldStep = null;
   }
 
   /** The judgements so far, {step, ...quality} in step order. */
@@ -35,7 +35,7 @@ export class Judging {
   /** Another run, on `dataset`: earlier judgements are dropped, and answers about them ignored. */
   clear(dataset) {
     this.run++;
-    this.best = null;
+    this.heldStep = null;
     this.panel.clear(dataset);
   }
 
@@ -58,18 +58,28 @@ export class Judging {
     if (message.type === FromJudge.UNAVAILABLE) return this.panel.unavailable(message.message);
     if (message.type !== FromJudge.QUALITY) return;
     // The quality worker says whether this is the run's best state so far (Rust's rule). Judged
-    // states are kept states: while this one is still the latest kept, its checkpoint is the
-    // crash copy. Kept before the panel draws, so that its warning can offer to go back to it.
-    const kept = this.lastKept();
-    if (message.best && kept?.step === message.step) this.best = { step: message.step, bytes: kept.bytes };
+    // states are kept states: the session holds it if it is still its last kept one.
+    if (message.best) this.hold(message.step);
     this.panel.add(message.step, { ...message.quality, best: message.best }, message.classifier);
   }
 
-  /** Back to the best-judged state after a collapse: the run resumes from its checkpoint. */
+  /** The session holds the state of `step`: the collapse warning may offer to go back to it. */
+  held(step) {
+    this.heldStep = step;
+    this.panel.show();
+  }
+
+  /** A new worker holds nothing. */
+  forgetHeld() {
+    this.heldStep = null;
+    this.panel.show();
+  }
+
+  /** Back to the best-judged state after a collapse: the session restores the state it holds. */
   goBack(at) {
-    if (this.best?.step !== at) return;
+    if (this.heldStep !== at) return;
     this.run++; // judgements of the abandoned steps are dropped
     this.panel.truncate(at);
-    this.onGoBack(at, this.best.bytes);
+    this.onGoBack(at);
   }
 }

@@ -21,10 +21,10 @@ $('error-close').addEventListener('click', () => ($('error').hidden = true));
 
 const figures = new Figures(settings);
 const judging = new Judging({
-  lastKept: () => run.kept,
-  onGoBack: (step, bytes) => {
+  hold: (step) => run.hold(step),
+  onGoBack: (step) => {
     figures.truncate(step);
-    run.goBack(bytes);
+    run.goBack();
   },
 });
 const run = new Run(settings, {
@@ -44,6 +44,8 @@ const run = new Run(settings, {
     judging.judge(message.step, message.generator, settings.dataset());
     keeping.kept(message);
   },
+  held: (step) => judging.held(step),
+  crashed: () => judging.forgetHeld(),
   saved: (message) => keeping.saved(message),
   weights: (message) => keeping.weights(message),
   error: showError,

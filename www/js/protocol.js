@@ -11,6 +11,10 @@
 //           model) start a fresh run of config from its networks.
 //   move    {backend}        pause, and move the run at its step to backend ('auto' is timed
 //                            again); a refused move leaves it where it was (an error says why).
+//   hold    {step}           the judge called the state of `step` the best so far: the session
+//                            holds it, if it is still the last kept one, and answers `held`.
+//   go-back {}               pause, and go back to the held state (after a collapse); it is kept
+//                            and judged again, then 'ready'.
 //   play    {target}         run until `target` steps in all, or until pause.
 //   pause   {}               stop after the call in flight.
 //   step    {}               one step while paused.
@@ -41,6 +45,7 @@
 //                                steps, which the session also holds to go back to; generator: its
 //                                sampled generator alone, for the quality worker to judge) or the
 //                                purpose of a `save` ('download').
+//   held    {step}               the session holds the state of `step`; `go-back` returns to it.
 //   weights {bytes, step}        the safetensors export asked for by `export`.
 //   error   {name, message, recovered?, fatal?}   name is the Rust error kind (InvalidConfig,
 //                                BadData, BadCheckpoint, Diverged, DeviceError, Busy), 'Crashed'
@@ -65,6 +70,8 @@
 export const ToWorker = Object.freeze({
   CREATE: 'create',
   MOVE: 'move',
+  HOLD: 'hold',
+  GO_BACK: 'go-back',
   PLAY: 'play',
   PAUSE: 'pause',
   STEP: 'step',
@@ -96,6 +103,7 @@ export const FromWorker = Object.freeze({
   STATS: 'stats',
   PICTURE: 'picture',
   CHECKPOINT: 'checkpoint',
+  HELD: 'held',
   WEIGHTS: 'weights',
   ERROR: 'error',
 });

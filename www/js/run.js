@@ -11,7 +11,8 @@ export class Run {
   /**
    * `settings` (settings.js) gives each session its config. `view` draws what the worker says:
    * {status(state, text), newRun(), ready(message), stats(stats), picture(message), kept(message),
-   * saved(message), weights(message), error(text)}; newRun comes before the first ready of a run.
+   * held(step), saved(message), weights(message), error(text), crashed()}; newRun comes before
+   * the first ready of a run, crashed when a new worker replaces one (what it held is gone).
    */
   constructor(settings, view) {
     Object.assign(this, { settings, view, worker: null, state: State.LOADING, step: 0 });
@@ -70,10 +71,16 @@ export class Run {
     this.send({ type: ToWorker.CREATE, config: this.settings.config(), backend, dataset: this.settings.dataset(), checkpoint: file, weights: copyWeights }, transfer);
   }
 
-  /** Back to an earlier kept state of this run (its checkpoint bytes): the view goes on. */
-  goBack(bytes) {
-    this.send({ type: ToWorker.PAUSE });
-    this.create({ checkpoint: bytes, continues: true });
+  /** Asks the session to hold the kept state of `step` (the best judged); `held` says it did. */
+  hold(step) {
+    this.send({ type: ToWorker.HOLD, step });
+  }
+
+  /** Back to the held state of this run: the view goes on. */
+  goBack() {
+    this.pause();
+    this.setState(State.LOADING, 'Going back…');
+    this.send({ type: ToWorker.GO_BACK });
   }
 
   play() {
@@ -130,6 +137,7 @@ export class Run {
     this.callMs = 0;
     const from = this.kept ? ` Restarting on the CPU from the last good state (step ${this.kept.step}).` : '';
     this.view.error(`The training worker stopped: ${message}.${from}`);
+    this.view.crashed();
     this.startWorker();
     this.create(this.kept ? { checkpoint: this.kept.bytes, backend: 'cpu', continues: true } : {});
   }
@@ -163,6 +171,9 @@ export class Run {
           this.kept = { bytes: message.bytes, step: message.step };
           this.view.kept(message);
         } else this.view.saved(message);
+        break;
+      case FromWorker.HELD:
+        this.view.held(message.step);
         break;
       case FromWorker.WEIGHTS:
         this.view.weights(message);

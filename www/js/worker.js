@@ -73,6 +73,16 @@ async function move(backend) {
   status(State.PAUSED, `Moved; paused at step ${trainer.step_count}.`);
 }
 
+/** Back to the held (best judged) state after a collapse; judged again as a kept state. */
+async function goBack() {
+  running = false;
+  await trainer.go_back(trainer.backend);
+  await announce();
+  await keep();
+  await draw();
+  status(State.READY, `Back at step ${trainer.step_count}.`);
+}
+
 async function announce() {
   const k = await trainer.k();
   const backend = trainer.backend;
@@ -202,6 +212,17 @@ self.onmessage = ({ data: message }) => {
       exclusive(() => (trainer ? move(message.backend) : null)).catch((error) => {
         report(error);
         status(trainer ? State.PAUSED : State.FAILED, trainer ? `Paused at step ${trainer.step_count}.` : 'No model: fix the problem above, then Reset.');
+      });
+      break;
+    case ToWorker.HOLD:
+      exclusive(() => {
+        if (trainer?.hold(message.step)) post({ type: FromWorker.HELD, step: message.step });
+      }).catch(report);
+      break;
+    case ToWorker.GO_BACK:
+      exclusive(() => (trainer ? goBack() : null)).catch((error) => {
+        report(error);
+        status(State.PAUSED, `Paused at step ${trainer.step_count}.`);
       });
       break;
     case ToWorker.SET:

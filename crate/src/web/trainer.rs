@@ -84,6 +84,19 @@ impl WebTrainer {
         crate::session::KEEP_EVERY as u32
     }
 
+    /// Holds the last kept state if it is the one of `step` (the best judged so far), to go back
+    /// to with [`WebTrainer::go_back`]; false when a later state was kept since.
+    pub fn hold(&self, step: f64) -> Result<bool, JsValue> {
+        let mut session = self.session.try_borrow_mut().map_err(|_| busy())?;
+        Ok(session.hold(step as u64))
+    }
+
+    /// Goes back to the held state (see [`WebTrainer::hold`]) on `backend`; the run stays as it
+    /// was if nothing is held.
+    pub fn go_back(&self, backend: String) -> Promise {
+        self.replacing(backend, async |session, device| session.held_restored_on(device))
+    }
+
     /// `"cpu"` or `"webgpu"`.
     #[wasm_bindgen(getter)]
     pub fn backend(&self) -> String {
