@@ -164,5 +164,33 @@ pub(crate) fn deserialize(bytes: &[u8], file: &str, wanted: &str) -> Result<(Has
     if crc32(&tensors) != expected {
         return Err(bad("checksum mismatch: the file is corrupt".into()));
     }
+    // A matching checksum only says the bytes are as written: a diverged run's weights (or a
+    // hand-made file) would train or draw NaN in silence.
+    for (name, tensor) in &tensors {
+        if let Some(value) = tensor.values.iter().find(|v| !v.is_finite()) {
+            return Err(bad(format!("tensor {name} holds {value}: its weights are not finite")));
+        }
+    }
     Ok((metadata, tensors))
+}
+
+#[cfg(all(test, feature = "trainer"))]
+mod tests {
+    use super::*;
+
+    /// A well-formed export of `value` in one tensor, with a checksum that matches.
+    fn export_with(value: f32) -> Vec<u8> {
+        let tensors = BTreeMap::from([("generator.x".to_string(), HostTensor { shape: vec![2], values: vec![0.5, value] })]);
+        let mut metadata = HashMap::from([("config".to_string(), to_json(&ModelConfig::new()))]);
+        serialize(WEIGHTS_FORMAT, &tensors, &mut metadata).unwrap()
+    }
+
+    #[test]
+    fn non_finite_weights_are_refused_naming_the_tensor() {
+        assert!(Weights::parse(&export_with(1.0), "ok.safetensors").is_ok());
+        for value in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {
+            let message = Weights::parse(&export_with(value), "bad.safetensors").err().expect("should be refused").to_string();
+            assert!(message.contains("bad.safetensors") && message.contains("tensor generator.x holds") && message.contains("not finite"), "{message}");
+        }
+    }
 }

@@ -46,6 +46,11 @@ impl Images {
     }
 }
 
+/// The most bytes an IDX file may hold once unzipped: 4× the largest split used here (MNIST's
+/// training images, 47 MB), so a corrupt or hostile file is refused before it fills the memory
+/// (a wasm page's is at most 4 GiB, and the trainer shares it).
+pub const MAX_BYTES: usize = 192 << 20;
+
 fn bad(file: &str, reason: String) -> Error {
     Error::BadData { file: file.to_string(), reason }
 }
@@ -57,8 +62,12 @@ fn gunzip_if_needed(name: &str, bytes: &[u8]) -> Result<Vec<u8>> {
     }
     let mut out = Vec::new();
     flate2::read::GzDecoder::new(bytes)
+        .take(MAX_BYTES as u64 + 1)
         .read_to_end(&mut out)
         .map_err(|e| bad(name, format!("not a valid gzip stream ({e})")))?;
+    if out.len() > MAX_BYTES {
+        return Err(bad(name, format!("unzips to more than {} MiB, the most this reader accepts", MAX_BYTES >> 20)));
+    }
     Ok(out)
 }
 
@@ -79,7 +88,13 @@ fn parse<'a>(name: &str, bytes: &'a [u8], rank: usize) -> Result<(Vec<usize>, &'
         .chunks_exact(4)
         .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize)
         .collect();
-    let expected = dims.iter().product::<usize>();
+    // Checked: a product of sizes read from a file can overflow usize (32 bits in wasm32), and
+    // would wrap silently in a release build.
+    let expected = dims
+        .iter()
+        .try_fold(1usize, |n, &d| n.checked_mul(d))
+        .filter(|&n| n <= MAX_BYTES)
+        .ok_or_else(|| bad(name, format!("dimensions {dims:?} ask for more than {} MiB", MAX_BYTES >> 20)))?;
     let data = &bytes[header..];
     if data.len() < expected {
         return Err(bad(name, format!("truncated: {} of {expected} data bytes for dimensions {dims:?}", data.len())));
@@ -146,6 +161,9 @@ mod tests {
         assert!(error(&images, &one_label).contains("2 images but 1 labels"));
         let corrupt_gzip = &gzip(&images)[..20];
         assert!(error(corrupt_gzip, &labels).contains("not a valid gzip"));
+        let mut huge = images.clone();
+        huge[4..16].copy_from_slice(&[0xff; 12]); // 2^32 − 1 in each of three dimensions
+        assert!(error(&huge, &labels).contains("ask for more than 192 MiB"), "{}", error(&huge, &labels));
         let loaded = Images::from_idx("t", &images, &labels).unwrap();
         assert!(loaded.expect_size("t", 28, 28).unwrap_err().to_string().contains("3×4"));
     }
