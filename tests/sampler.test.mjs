@@ -111,7 +111,7 @@ test('a missing or corrupt model shows the error state while the other widgets k
   const page = await open(await env.chromium.newContext(), env.server.url + 'embed.html');
   page.errors = [];
   await page.evaluate(() => {
-    for (const [id, src] of [['missing', 'models/no-such-model.safetensors'], ['truncated', 'fixtures/truncated.safetensors'], ['text', 'fixtures/not-a-model.safetensors']]) {
+    for (const [id, src] of [['missing', 'models/no-such-model.safetensors'], ['truncated', 'fixtures/truncated.safetensors'], ['text', 'fixtures/not-a-model.safetensors'], ['nan', 'fixtures/non-finite.safetensors']]) {
       const el = document.createElement('began-sampler');
       el.id = id;
       el.setAttribute('src', src);
@@ -119,7 +119,7 @@ test('a missing or corrupt model shows the error state while the other widgets k
     }
   });
   const messages = {};
-  for (const id of ['missing', 'truncated', 'text']) {
+  for (const id of ['missing', 'truncated', 'text', 'nan']) {
     assert.equal(await settled(page, `#${id}`), 'error', id);
     const alert = page.locator(`#${id}`).getByRole('alert');
     assert.ok(await alert.isVisible(), `${id}: the error is not shown`);
@@ -128,6 +128,8 @@ test('a missing or corrupt model shows the error state while the other widgets k
   assert.match(messages.missing, /404/);
   assert.match(messages.truncated, /not a usable generator.*truncated\.safetensors/);
   assert.match(messages.text, /not a usable generator/);
+  // Well-formed, checksum and all, but a diverged run's weights: refused, not drawn as NaN.
+  assert.match(messages.nan, /tensor generator\.decoder\.to_image\.bias holds NaN: its weights are not finite/);
   // The good widgets are unharmed: ready, and the morphing one still morphs.
   assert.equal(await settled(page, '#digits'), 'ready');
   const before = await pixels(page, '#digits');

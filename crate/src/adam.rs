@@ -64,7 +64,8 @@ impl Adam {
     /// Moves every parameter of `module` that has a gradient one Adam step.
     pub fn step<M: Module>(&mut self, lr: f64, module: M, mut grads: GradientsParams) -> M {
         self.steps += 1;
-        let t = self.steps as i32;
+        let t = self.steps.min(i32::MAX as u64) as i32; // the corrections are 1 long before
+
         let (correction1, correction2) = (1.0 - self.beta1.powi(t), 1.0 - self.beta2.powi(t));
         let mut mapper = Update { adam: self, grads: &mut grads, path: Vec::new(), lr, correction1, correction2 };
         module.map(&mut mapper)

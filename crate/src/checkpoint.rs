@@ -18,7 +18,7 @@ use crate::config::{ModelConfig, TrainConfig};
 use crate::ema::Ema;
 use crate::error::{Error, Result};
 use crate::model::{Discriminator, Generator};
-use crate::named::{HostTensor, Reading, load_module};
+use crate::named::{HostTensor, Reading, load_module, shapes};
 use crate::trainer::{Plateau, Trainer};
 use crate::weights::{CHECKPOINT_FORMAT, FileKind, WEIGHTS_FORMAT, Weights, deserialize, from_json, serialize, to_json, train_config};
 use burn::prelude::*;
@@ -106,6 +106,7 @@ pub fn from_bytes(bytes: &[u8], file: &str, device: &Device) -> Result<Trainer> 
     let bad = |reason: String| Error::BadCheckpoint { file: file.to_string(), reason };
     let config = train_config(&metadata).map_err(bad)?;
     let state: State = from_json(&metadata, "state").map_err(bad)?;
+    state.check().map_err(bad)?;
 
     let device = device.clone().autodiff();
     let (discriminator, generator) = load_networks(&config.model, &tensors, &device).map_err(bad)?;
@@ -114,32 +115,75 @@ pub fn from_bytes(bytes: &[u8], file: &str, device: &Device) -> Result<Trainer> 
     // A checkpoint from before the average existed starts it at G's weights (as assemble did).
     let ema_decay = trainer.config.ema_decay;
     if ema_decay > 0.0 && tensors.keys().any(|name| name.starts_with("generator_ema.")) {
-        let averaged = load_module(trainer.config.model.init_generator(0, &inner), "generator_ema", &tensors, &inner).map_err(bad)?;
+        let averaged = load_module(trainer.config.model.generator_to_load(&inner), "generator_ema", &tensors, &inner).map_err(bad)?;
         trainer.ema = Some(Ema::restored(ema_decay, averaged));
     }
-    let names: Vec<String> = tensors.keys().cloned().collect();
-    let mut take = |name: &str| -> Result<Tensor<1>> {
-        let t = tensors.remove(name).ok_or_else(|| bad(format!("missing tensor {name}")))?;
-        Ok(Tensor::from_data(TensorData::new(t.values, [t.shape.iter().product::<usize>()]), &inner))
-    };
-    trainer.k = take("k")?;
-    trainer.window_sum = take("window_sum")?;
-    restore_adam(&mut trainer.adam_d, "adam_d", state.adam_d_steps, &mut take, &names)?;
-    restore_adam(&mut trainer.adam_g, "adam_g", state.adam_g_steps, &mut take, &names)?;
+    trainer.k = scalar(&mut tensors, "k", 0.0..=1.0, &inner).map_err(bad)?;
+    trainer.window_sum = scalar(&mut tensors, "window_sum", 0.0..=f32::MAX, &inner).map_err(bad)?;
+    let (d_shapes, g_shapes) = (shapes(&trainer.discriminator), shapes(&trainer.generator));
+    restore_adam(&mut trainer.adam_d, "adam_d", state.adam_d_steps, &d_shapes, &mut tensors, &inner).map_err(bad)?;
+    restore_adam(&mut trainer.adam_g, "adam_g", state.adam_g_steps, &g_shapes, &mut tensors, &inner).map_err(bad)?;
     trainer.step = state.step;
     trainer.lr = state.lr;
     trainer.plateau = state.plateau;
     Ok(trainer)
 }
 
+impl State {
+    /// Counts the page can hold exactly (JSON numbers are doubles there) and a rate the schema
+    /// allows: a hand-edited count would overflow, a negative rate would climb the losses.
+    fn check(&self) -> Result<(), String> {
+        let most = crate::schema::SEED.range; // 0..=2^53 − 1, the same bound as a seed's
+        for (what, count) in [("step", self.step), ("adam_d_steps", self.adam_d_steps), ("adam_g_steps", self.adam_g_steps)] {
+            if !most.contains(count.into()) {
+                return Err(format!("its state's {what} is {count}, not {most}"));
+            }
+        }
+        crate::schema::LR.check(self.lr).map_err(|e| format!("its state's learning rate: {e}"))
+    }
+}
+
+/// Takes the one-value tensor `name`, refused unless its value is in `allowed`.
+fn scalar(tensors: &mut BTreeMap<String, HostTensor>, name: &str, allowed: std::ops::RangeInclusive<f32>, device: &Device) -> Result<Tensor<1>, String> {
+    let t = tensors.remove(name).ok_or_else(|| format!("missing tensor {name}"))?;
+    match t.values[..] {
+        [value] if allowed.contains(&value) => Ok(Tensor::from_data(TensorData::new(t.values, [1]), device)),
+        [value] => Err(format!("{name} is {value}, outside {allowed:?}")),
+        _ => Err(format!("{name} has shape {:?}, expected [1]", t.shape)),
+    }
+}
+
 /// Takes `<prefix>.m.<path>` and `<prefix>.v.<path>` for every parameter path that has them.
-fn restore_adam(adam: &mut Adam, prefix: &str, steps: u64, take: &mut impl FnMut(&str) -> Result<Tensor<1>>, names: &[String]) -> Result<()> {
+/// Each must belong to a parameter of the network (`shapes`) and hold as many values, and a
+/// second moment is never negative: any other file would fail, or climb, at its first step.
+fn restore_adam(
+    adam: &mut Adam,
+    prefix: &str,
+    steps: u64,
+    shapes: &BTreeMap<String, Vec<usize>>,
+    tensors: &mut BTreeMap<String, HostTensor>,
+    device: &Device,
+) -> Result<(), String> {
     adam.steps = steps;
     let m_prefix = format!("{prefix}.m.");
-    for path in names.iter().filter_map(|name| name.strip_prefix(&m_prefix)) {
-        let m = take(&format!("{prefix}.m.{path}"))?;
-        let v = take(&format!("{prefix}.v.{path}"))?;
-        adam.moments.insert(path.to_string(), Moments::from_file(m, v));
+    let paths: Vec<String> = tensors.keys().filter_map(|name| name.strip_prefix(&m_prefix)).map(str::to_string).collect();
+    for path in paths {
+        let shape = shapes.get(&path).ok_or_else(|| format!("{prefix}.m.{path} is a moment of no parameter of the network"))?;
+        let len: usize = shape.iter().product();
+        let mut take = |moment: &str| {
+            let name = format!("{prefix}.{moment}.{path}");
+            let t = tensors.remove(&name).ok_or_else(|| format!("missing tensor {name}"))?;
+            match t.len() == len {
+                true => Ok((name, t.values)),
+                false => Err(format!("{name} holds {} values, its parameter {len}", t.len())),
+            }
+        };
+        let (m, (v_name, v)) = (take("m")?.1, take("v")?);
+        if let Some(value) = v.iter().find(|value| **value < 0.0) {
+            return Err(format!("{v_name} holds {value}: a second moment is never negative"));
+        }
+        let flat = |values: Vec<f32>| Tensor::from_data(TensorData::new(values, [len]), device);
+        adam.moments.insert(path, Moments::from_file(flat(m), flat(v)));
     }
     Ok(())
 }
@@ -179,7 +223,71 @@ pub fn from_weights(bytes: &[u8], file: &str, config: TrainConfig, device: &Devi
 }
 
 fn load_networks(model: &ModelConfig, tensors: &BTreeMap<String, HostTensor>, device: &Device) -> Result<(Discriminator, Generator), String> {
-    let discriminator = load_module(model.init_discriminator(0, device), "discriminator", tensors, device)?;
-    let generator = load_module(model.init_generator(0, device), "generator", tensors, device)?;
+    let discriminator = load_module(model.discriminator_to_load(device), "discriminator", tensors, device)?;
+    let generator = load_module(model.generator_to_load(device), "generator", tensors, device)?;
     Ok((discriminator, generator))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_lite::future::block_on;
+
+    type Parts = (HashMap<String, String>, BTreeMap<String, HostTensor>);
+
+    /// A small run's checkpoint after one step (so Adam has moments), taken apart.
+    fn parts() -> Parts {
+        let model = ModelConfig::new().with_filters(2).with_hidden(4).with_latent(4);
+        let mut trainer = Trainer::new(TrainConfig::new().with_model(model).with_batch_size(2), &Device::flex()).unwrap();
+        block_on(trainer.step(Tensor::<4>::ones([2, 1, 28, 28], &Device::flex()).mul_scalar(0.5))).unwrap();
+        deserialize(&block_on(to_bytes(&trainer)).unwrap(), "run", CHECKPOINT_FORMAT).unwrap()
+    }
+
+    /// The checkpoint after `edit`, written again with a checksum that matches, as opened.
+    fn opened(parts: &Parts, edit: impl FnOnce(&mut HashMap<String, String>, &mut BTreeMap<String, HostTensor>)) -> Result<Trainer> {
+        let (mut metadata, mut tensors) = parts.clone();
+        edit(&mut metadata, &mut tensors);
+        from_bytes(&serialize(CHECKPOINT_FORMAT, &tensors, &mut metadata).unwrap(), "edited.safetensors", &Device::flex())
+    }
+
+    fn refused(parts: &Parts, expected: &str, edit: impl FnOnce(&mut HashMap<String, String>, &mut BTreeMap<String, HostTensor>)) {
+        let message = opened(parts, edit).err().expect("should be refused").to_string();
+        assert!(message.contains("edited.safetensors") && message.contains(expected), "{message}");
+    }
+
+    fn set_state(metadata: &mut HashMap<String, String>, field: &str, value: serde_json::Value) {
+        let mut state: serde_json::Value = serde_json::from_str(&metadata["state"]).unwrap();
+        state[field] = value;
+        metadata.insert("state".into(), state.to_string());
+    }
+
+    /// Each of these files is well-formed with a matching checksum, and used to load: then the
+    /// first step failed (a panic on a moment's shape), or trained away from the minimum.
+    #[test]
+    fn a_run_state_that_would_fail_or_climb_at_its_first_step_is_refused() {
+        let parts = parts();
+        assert!(opened(&parts, |_, _| ()).is_ok());
+        let conv = "encoder.input.weight";
+        assert!(parts.1.contains_key(&format!("adam_d.m.{conv}")), "the run has moments");
+        let scalar = |value: Vec<f32>| HostTensor { shape: vec![value.len()], values: value };
+
+        refused(&parts, "k is 1.5, outside 0.0..=1.0", |_, t| _ = t.insert("k".into(), scalar(vec![1.5])));
+        refused(&parts, "k has shape [2], expected [1]", |_, t| _ = t.insert("k".into(), scalar(vec![0.1, 0.2])));
+        refused(&parts, "window_sum is -1", |_, t| _ = t.insert("window_sum".into(), scalar(vec![-1.0])));
+        refused(&parts, "adam_d.m.encoder.input.weight holds 3 values, its parameter 18", |_, t| {
+            _ = t.insert(format!("adam_d.m.{conv}"), scalar(vec![0.0; 3]))
+        });
+        refused(&parts, "adam_d.v.encoder.input.weight holds -0.5: a second moment is never negative", |_, t| {
+            t.get_mut(&format!("adam_d.v.{conv}")).unwrap().values[4] = -0.5
+        });
+        refused(&parts, "adam_g.m.decoder.nothing is a moment of no parameter", |_, t| {
+            _ = t.insert("adam_g.m.decoder.nothing".into(), scalar(vec![0.0]))
+        });
+        refused(&parts, "missing tensor adam_g.v.decoder.to_image.bias", |_, t| _ = t.remove("adam_g.v.decoder.to_image.bias"));
+        refused(&parts, "its state's step is 18446744073709551615, not a whole number in 0..=9007199254740991", |m, _| {
+            set_state(m, "step", u64::MAX.into())
+        });
+        refused(&parts, "its state's adam_g_steps is 9007199254740992", |m, _| set_state(m, "adam_g_steps", (1u64 << 53).into()));
+        refused(&parts, "its state's learning rate: lr must be a finite number > 0, got -0.001", |m, _| set_state(m, "lr", (-0.001).into()));
+    }
 }

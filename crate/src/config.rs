@@ -66,6 +66,8 @@ impl ModelConfig {
             && self.image_size % self.base_size == 0
             && (self.image_size / self.base_size).is_power_of_two();
         check(power_of_two, "image_size", "base_size × a power of two", self.image_size)?;
+        let allowed = format!("at most {}", schema::IMAGE_SIZE_MAX);
+        check(self.image_size <= schema::IMAGE_SIZE_MAX, "image_size", allowed, self.image_size)?;
         schema::CHANNELS.check(self.channels)?;
         schema::FILTERS.check(self.filters)?;
         schema::HIDDEN.check(self.hidden)?;
@@ -229,7 +231,7 @@ fn overlay(base: &mut serde_json::Value, partial: serde_json::Value, path: &str)
     }
 }
 
-fn check(ok: bool, field: &'static str, allowed: &'static str, value: impl ToString) -> Result<()> {
+fn check(ok: bool, field: &'static str, allowed: impl Into<String>, value: impl ToString) -> Result<()> {
     if ok {
         Ok(())
     } else {
@@ -279,8 +281,9 @@ mod tests {
             TrainConfig::new().with_lambda_k(-1.0),
             TrainConfig::new().with_batch_size(0),
             TrainConfig::new().with_model(ModelConfig::new().with_image_size(30)),
+            TrainConfig::new().with_model(ModelConfig::new().with_image_size(7 << 7)),
         ];
-        let fields = ["gamma", "gamma", "lr", "lambda-k", "batch-size", "image_size"];
+        let fields = ["gamma", "gamma", "lr", "lambda-k", "batch-size", "image_size", "image_size must be at most 512"];
         for (config, field) in bad.iter().zip(fields) {
             let err = config.validate().unwrap_err().to_string();
             assert!(err.starts_with(field), "{err}");

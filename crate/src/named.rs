@@ -141,6 +141,33 @@ impl ModuleVisitor for Collector {
     }
 }
 
+/// The shape of every float parameter of `module` by its path (`encoder.input.weight`), read
+/// without allocating a parameter that holds nothing yet.
+pub fn shapes<M: Module>(module: &M) -> BTreeMap<String, Vec<usize>> {
+    let mut shapes = Shapes { path: Vec::new(), shapes: BTreeMap::new() };
+    module.visit(&mut shapes);
+    shapes.shapes
+}
+
+struct Shapes {
+    path: Vec<String>,
+    shapes: BTreeMap<String, Vec<usize>>,
+}
+
+impl ModuleVisitor for Shapes {
+    fn enter_module(&mut self, name: &str, _container: &str) {
+        self.path.push(name.to_string());
+    }
+
+    fn exit_module(&mut self, _name: &str, _container: &str) {
+        self.path.pop();
+    }
+
+    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+        self.shapes.insert(self.path.join("."), param.lazy_shape().into());
+    }
+}
+
 /// Replaces every float parameter of `module` with the tensor of the same name. Every parameter
 /// must be present with its exact shape, or nothing is returned but the error.
 pub fn load_module<M: Module>(module: M, prefix: &str, tensors: &BTreeMap<String, HostTensor>, device: &Device) -> Result<M, String> {
@@ -170,7 +197,9 @@ impl ModuleMapper for Loader<'_> {
 
     fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
         let name = self.path.join(".");
-        let expected = param.val().dims().to_vec();
+        // The lazy shape: a parameter made to be loaded into holds nothing yet (`Init::shapes`),
+        // and reading its value would allocate it only to throw it away.
+        let expected: Vec<usize> = param.lazy_shape().into();
         match self.tensors.get(&name) {
             None => self.problems.push(format!("missing tensor {name}")),
             Some(t) if t.shape != expected => {

@@ -112,6 +112,27 @@ fn a_corrupt_checkpoint_is_refused_and_nothing_is_overwritten() {
     assert!(!dir.join("metrics.csv").exists());
 }
 
+/// A well-formed export with a NaN in G (www/fixtures/non-finite.safetensors) is refused by
+/// every command that loads one, naming the tensor, before anything is written.
+#[test]
+fn a_file_of_non_finite_weights_is_refused_naming_the_tensor() {
+    let dir = tempdir("non-finite");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../www/fixtures/non-finite.safetensors");
+    let fixture = fixture.to_str().unwrap();
+    let grid = dir.join("grid.png");
+    let data = common::data_dir();
+    for args in [
+        vec!["sample", "--checkpoint", fixture, "--out", grid.to_str().unwrap()],
+        vec!["train", "--dataset", "mnist", "--data-dir", data.to_str().unwrap(), "--steps", "2", "--resume", fixture, "--out", dir.to_str().unwrap()],
+    ] {
+        let output = began(&args);
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        let message = stderr(&output);
+        assert!(message.contains("non-finite.safetensors: tensor generator.decoder.to_image.bias holds NaN: its weights are not finite"), "{args:?}: {message}");
+    }
+    assert!(!grid.exists() && !dir.join("metrics.csv").exists());
+}
+
 fn tempdir(name: &str) -> std::path::PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-{name}"));
     let _ = std::fs::remove_dir_all(&dir);

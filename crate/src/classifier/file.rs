@@ -32,6 +32,7 @@ pub fn from_bytes(bytes: &[u8], file: &str, device: &Device) -> Result<LoadedCla
     let bad = |reason: String| Error::BadCheckpoint { file: file.to_string(), reason };
     let (metadata, tensors) = deserialize(bytes, file, CLASSIFIER_FORMAT)?;
     let config: ClassifierConfig = from_json(&metadata, "config").map_err(bad)?;
+    config.validate().map_err(|e| bad(format!("its config is invalid: {e}")))?;
     let classifier = load_module(config.init(device), "classifier", &tensors, device).map_err(bad)?;
     let dataset = metadata.get("dataset").cloned().unwrap_or_default();
     let test_accuracy = metadata.get("test_accuracy").and_then(|a| a.parse().ok()).unwrap_or(f64::NAN);

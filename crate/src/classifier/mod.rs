@@ -45,6 +45,20 @@ pub struct Classifier {
 }
 
 impl ClassifierConfig {
+    /// The most a size may be: LeNet's are 16, 32 and 64. A file asking for more (or for 0,
+    /// which leaves a layer without inputs) is refused before anything is built from it.
+    pub const MAX_SIZE: usize = 1024;
+
+    pub fn validate(&self) -> crate::Result<()> {
+        for (field, value) in [("classifier conv1", self.conv1), ("classifier conv2", self.conv2), ("classifier features", self.features)] {
+            if !(1..=Self::MAX_SIZE).contains(&value) {
+                let allowed = format!("a whole number in 1..={}", Self::MAX_SIZE);
+                return Err(crate::Error::InvalidConfig { field, allowed, value: value.to_string() });
+            }
+        }
+        Ok(())
+    }
+
     pub fn init(&self, device: &Device) -> Classifier {
         let conv = |i, o, pad| Conv2dConfig::new([i, o], [5, 5]).with_padding(PaddingConfig2d::Explicit(pad, pad, pad, pad)).init(device);
         Classifier {
@@ -97,5 +111,20 @@ mod tests {
         let images = Tensor::<4>::zeros([3, 1, 28, 28], &device);
         assert_eq!(classifier.features(images.clone()).dims(), [3, 64]);
         assert_eq!(classifier.forward(images).dims(), [3, CLASSES]);
+    }
+
+    /// A classifier file's sizes are read before its tensors: 0 left a layer without inputs,
+    /// and `conv2 · 25` could overflow before anything checked it.
+    #[test]
+    fn sizes_from_a_file_are_bounded_before_a_layer_is_built() {
+        ClassifierConfig::new().validate().unwrap();
+        for (config, field) in [
+            (ClassifierConfig::new().with_conv1(0), "classifier conv1"),
+            (ClassifierConfig::new().with_conv2(usize::MAX / 4), "classifier conv2"),
+            (ClassifierConfig::new().with_features(ClassifierConfig::MAX_SIZE + 1), "classifier features"),
+        ] {
+            let message = config.validate().unwrap_err().to_string();
+            assert!(message.starts_with(&format!("{field} must be a whole number in 1..=1024")), "{message}");
+        }
     }
 }

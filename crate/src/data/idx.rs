@@ -1,6 +1,7 @@
 //! Reader for the IDX format of MNIST and Fashion-MNIST (raw or gzip'd), with errors that say
 //! what is wrong: the magic number, the dimensions, a truncated file, or counts that disagree.
 
+use crate::classifier::CLASSES;
 use crate::error::{Error, Result};
 use std::io::Read;
 
@@ -30,6 +31,9 @@ impl Images {
         let (label_dims, labels) = parse(&format!("{name} labels"), &labels, 1)?;
         if dims[0] != label_dims[0] {
             return Err(bad(name, format!("{} images but {} labels", dims[0], label_dims[0])));
+        }
+        if let Some((i, label)) = labels.iter().enumerate().find(|(_, label)| usize::from(**label) >= CLASSES) {
+            return Err(bad(name, format!("label {label} of image {i} is not a class (0–{})", CLASSES - 1)));
         }
         if dims[1] == 0 || dims[2] == 0 {
             return Err(bad(name, format!("images of {}×{} pixels", dims[1], dims[2])));
@@ -164,6 +168,9 @@ mod tests {
         let mut huge = images.clone();
         huge[4..16].copy_from_slice(&[0xff; 12]); // 2^32 − 1 in each of three dimensions
         assert!(error(&huge, &labels).contains("ask for more than 192 MiB"), "{}", error(&huge, &labels));
+        let (_, mut bad_label) = encode(&sample());
+        bad_label[9] = 10; // the second image's
+        assert_eq!(error(&images, &bad_label), "test: label 10 of image 1 is not a class (0–9)");
         let loaded = Images::from_idx("t", &images, &labels).unwrap();
         assert!(loaded.expect_size("t", 28, 28).unwrap_err().to_string().contains("3×4"));
     }

@@ -7,7 +7,7 @@
 //! built, from a stream of its own network, in the order the code builds them.
 
 use crate::rng::rng_for;
-use burn::module::Param;
+use burn::module::{Param, ParamId};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{Initializer, Linear, LinearConfig, PaddingConfig2d};
 use burn::prelude::*;
@@ -17,7 +17,8 @@ use rand::rngs::Xoshiro256PlusPlus;
 /// Draws the layers of one network: weights ~ U(±s/√fan_in) and biases ~ U(±1/√fan_in); with
 /// s = 1 the distribution of burn's (and PyTorch's) default.
 pub struct Init {
-    rng: Xoshiro256PlusPlus,
+    /// None: shapes only, for loading ([`Init::shapes`]).
+    rng: Option<Xoshiro256PlusPlus>,
     device: Device,
     /// Multiplies the weights' bound (`ModelConfig::init_scale`), not the biases'.
     scale: f32,
@@ -26,7 +27,14 @@ pub struct Init {
 impl Init {
     /// The stream of `network` ("generator", "discriminator") for `seed`.
     pub fn new(seed: u64, network: &str, scale: f64, device: &Device) -> Self {
-        Self { rng: rng_for(seed, &format!("init-{network}"), 0), device: device.clone(), scale: scale as f32 }
+        Self { rng: Some(rng_for(seed, &format!("init-{network}"), 0)), device: device.clone(), scale: scale as f32 }
+    }
+
+    /// Layers of the right shapes that hold nothing yet, for loading weights into: a parameter
+    /// is allocated only when a file's tensor of its shape replaces it, so a file whose config
+    /// asks for a large model but holds no such tensors is refused without allocating it.
+    pub fn shapes(device: &Device) -> Self {
+        Self { rng: None, device: device.clone(), scale: 1.0 }
     }
 
     /// A 3×3 convolution that keeps the spatial size (stride 1) or halves it (stride 2).
@@ -51,8 +59,13 @@ impl Init {
     }
 
     fn uniform<const D: usize>(&mut self, shape: [usize; D], fan_in: usize, scale: f32) -> Param<Tensor<D>> {
+        let Some(rng) = &mut self.rng else {
+            // Zeros if anything ever reads it before a load replaces it.
+            let zeros = move |device: &Device, grad: bool| Tensor::<D>::zeros(shape, device).set_require_grad(grad);
+            return Param::uninitialized(ParamId::new(), zeros, self.device.clone(), true, Shape::new(shape));
+        };
         let bound = scale / (fan_in as f32).sqrt();
-        let values: Vec<f32> = (0..shape.iter().product()).map(|_| self.rng.random_range(-bound..bound)).collect();
+        let values: Vec<f32> = (0..shape.iter().product()).map(|_| rng.random_range(-bound..bound)).collect();
         Param::from_tensor(Tensor::from_data(TensorData::new(values, shape), &self.device))
     }
 }

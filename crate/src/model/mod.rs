@@ -47,17 +47,30 @@ impl Generator {
 impl ModelConfig {
     /// D with weights drawn from `seed` alone (see [`Init`]).
     pub fn init_discriminator(&self, seed: u64, device: &Device) -> Discriminator {
-        let mut init = Init::new(seed, "discriminator", self.init_scale, device);
-        Discriminator {
-            encoder: Encoder::new(self, &mut init),
-            decoder: Decoder::new(self, self.hidden, &mut init),
-        }
+        self.discriminator(&mut Init::new(seed, "discriminator", self.init_scale, device))
     }
 
     /// G with weights drawn from `seed` alone, independently of D's shape.
     pub fn init_generator(&self, seed: u64, device: &Device) -> Generator {
-        let mut init = Init::new(seed, "generator", self.init_scale, device);
-        Generator { decoder: Decoder::new(self, self.latent, &mut init), tanh: self.generator_tanh }
+        self.generator(&mut Init::new(seed, "generator", self.init_scale, device))
+    }
+
+    /// D's shape with no weights yet, to load a file's into ([`Init::shapes`]).
+    pub fn discriminator_to_load(&self, device: &Device) -> Discriminator {
+        self.discriminator(&mut Init::shapes(device))
+    }
+
+    /// G's shape with no weights yet, to load a file's into ([`Init::shapes`]).
+    pub fn generator_to_load(&self, device: &Device) -> Generator {
+        self.generator(&mut Init::shapes(device))
+    }
+
+    fn discriminator(&self, init: &mut Init) -> Discriminator {
+        Discriminator { encoder: Encoder::new(self, init), decoder: Decoder::new(self, self.hidden, init) }
+    }
+
+    fn generator(&self, init: &mut Init) -> Generator {
+        Generator { decoder: Decoder::new(self, self.latent, init), tanh: self.generator_tanh }
     }
 }
 
@@ -110,6 +123,38 @@ mod tests {
         let gradient = read(x.grad(&grads).unwrap());
         assert!(gradient.iter().all(|g| g.is_finite()), "{gradient:?}");
         assert!((gradient[0] - (-2.0f32).exp()).abs() < 1e-5 && gradient[3] == 1.0 && gradient[4] == 1.0, "{gradient:?}");
+    }
+
+    /// Counts the parameters of a module that hold values.
+    struct Initialized(usize, usize);
+
+    impl burn::module::ModuleVisitor for Initialized {
+        fn visit_float<const D: usize>(&mut self, param: &burn::module::Param<Tensor<D>>) {
+            self.0 += param.is_initialized() as usize;
+            self.1 += 1;
+        }
+    }
+
+    fn initialized<M: Module>(module: &M) -> (usize, usize) {
+        let mut count = Initialized(0, 0);
+        module.visit(&mut count);
+        (count.0, count.1)
+    }
+
+    /// A file's config is read before its tensors: the networks to load into hold nothing, so a
+    /// small file asking for the largest model is refused without building it (464 MB before).
+    #[test]
+    fn networks_to_load_into_allocate_no_weights_until_a_tensor_arrives() {
+        let device = Device::flex();
+        let largest = ModelConfig::new().with_filters(256).with_hidden(1024).with_latent(1024).with_repeat(4);
+        let (d, g) = (largest.discriminator_to_load(&device), largest.generator_to_load(&device));
+        assert_eq!(initialized(&d), (0, 60)); // 30 layers, a weight and a bias each
+        assert_eq!(initialized(&g), (0, 28));
+        let small = ModelConfig::new().with_filters(2).with_hidden(4).with_latent(4);
+        let mut tensors = std::collections::BTreeMap::new();
+        futures_lite::future::block_on(crate::named::read_module(&small.init_generator(3, &device), "generator", &mut tensors)).unwrap();
+        let loaded = crate::named::load_module(small.generator_to_load(&device), "generator", &tensors, &device).unwrap();
+        assert_eq!(initialized(&loaded), (16, 16));
     }
 
     #[test]

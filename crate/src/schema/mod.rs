@@ -146,7 +146,14 @@ pub static FILTERS: Field = Field {
 };
 /// Convolutions per scale: each adds depth (and cost) to every scale; 4 is well past the paper's 2.
 pub static REPEAT: Field = Field { name: "repeat", path: Some("model.repeat"), range: whole(1, 4), form: None };
-pub static CHANNELS: Field = Field { name: "channels", path: Some("model.channels"), range: Range::Whole { min: 1, max: None }, form: None };
+/// Gray, gray and alpha, RGB, RGBA. A file's config is read before its tensors: a bound keeps a
+/// hand-edited one from asking for a layer of billions of inputs.
+pub static CHANNELS: Field = Field { name: "channels", path: Some("model.channels"), range: whole(1, 4), form: None };
+/// The largest image side a model may have (the paper's largest is 128). Files give the size,
+/// so it is bounded: every layer's activations, and the decoder's first map (n·s0² with s0 up
+/// to the image side), grow with it, and products of sizes must not overflow a wasm32 usize.
+/// A rule with `base_size` across two fields, so `ModelConfig::validate` checks it.
+pub const IMAGE_SIZE_MAX: usize = 512;
 /// Beyond 10× the default's scale a first step is already far from any equilibrium.
 pub static INIT_SCALE: Field = Field { name: "init-scale", path: Some("model.init_scale"), range: real(Open(0.0), Closed(10.0)), form: None };
 /// Up to 2^53 − 1: the page holds numbers as JavaScript doubles, exact only that far, and the
