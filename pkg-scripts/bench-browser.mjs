@@ -85,7 +85,7 @@ const size = (path) => {
   const bytes = readFileSync(resolve(root, path));
   return { bytes: bytes.length, gzip_bytes: gzipSync(bytes, { level: 9 }).length };
 };
-const wasm = { trainer: size('www/pkg/began_bg.wasm'), sampler_widget: size('www/pkg-sampler/began_sampler_bg.wasm') };
+const wasm = { trainer: size('www/pkg/began_bg.wasm') }; // the widget's: bench-sampler.mjs
 const server = await serve();
 const chromium = await browser();
 const version = chromium.version();

@@ -1,25 +1,35 @@
 // Merges pkg-scripts/bench's measurements (target/bench/*.json) into docs/benchmarks.json and
 // writes docs/benchmarks.md from them: every figure in the page comes from those files.
-// `--webgpu-calls` refreshes only the WebGPU call counts (target/bench/webgpu-calls.json) and
-// keeps every other figure as docs/benchmarks.json has it, with the date each was measured.
-import { readFileSync, writeFileSync } from 'node:fs';
+// `--webgpu-calls` refreshes only the WebGPU call counts (target/bench/webgpu-calls.json), and
+// `--sampler` only the widget's figures (target/bench/sampler.json); both keep every other
+// figure as docs/benchmarks.json has it, with the date each was measured.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import os from 'node:os';
 
 const root = resolve(import.meta.dirname, '..');
 const read = (name) => JSON.parse(readFileSync(resolve(root, 'target/bench', name), 'utf8'));
-const webgpuCalls = read('webgpu-calls.json');
+const kept = () => JSON.parse(readFileSync(resolve(root, 'docs/benchmarks.json'), 'utf8'));
+// The widget's figures, with the size steps of pkg-scripts/bench-sampler-sizes (a separate,
+// slow script: its last figures are kept until it runs again).
+const samplerFigures = () => {
+  const sizes = existsSync(resolve(root, 'target/bench/sampler-sizes.json')) ? read('sampler-sizes.json') : kept().sampler?.sizes;
+  return { ...read('sampler.json'), sizes };
+};
 let report;
 if (process.argv.includes('--webgpu-calls')) {
-  report = { ...JSON.parse(readFileSync(resolve(root, 'docs/benchmarks.json'), 'utf8')), webgpu_calls: webgpuCalls };
+  report = { ...kept(), webgpu_calls: read('webgpu-calls.json') };
+} else if (process.argv.includes('--sampler')) {
+  report = { ...kept(), sampler: samplerFigures() };
 } else {
+  const webgpuCalls = read('webgpu-calls.json');
   const [native, browser] = [read('native.json'), read('browser.json')];
   const nativeRuns = ['default', 'paper'].map((config) => read(`native-run-${config}.json`));
   const nativeRun = { runs: nativeRuns.map((r) => r.run), threads: nativeRuns[0].threads, peak_memory_mib: Math.max(...nativeRuns.map((r) => r.peak_memory_mib)) };
   const machine = `${native.machine}; ${os.type()} ${os.release()}; no GPU`;
-  report = { measured_on: new Date().toISOString().slice(0, 10), machine, native, native_run: nativeRun, browser, webgpu_calls: webgpuCalls };
+  report = { measured_on: new Date().toISOString().slice(0, 10), machine, native, native_run: nativeRun, browser, webgpu_calls: webgpuCalls, sampler: samplerFigures() };
 }
-const { machine, native, native_run: nativeRun, browser } = report;
+const { machine, native, native_run: nativeRun, browser, sampler } = report;
 writeFileSync(resolve(root, 'docs/benchmarks.json'), `${JSON.stringify(report, null, 2)}\n`);
 
 const n = (x, digits = 0) => (x === null || x === undefined ? '–' : Number(x).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
@@ -59,6 +69,40 @@ function byOperation(kernels) {
   return [...totals].filter(([, count]) => count > 0).map(([what, count]) => [what, n(count, 1)]);
 }
 const model = native.results[0].model;
+
+function samplerSection(w) {
+  if (!w) return '## The sampler widget\n\n(not measured)';
+  const kib = (x) => `${n(x / 1024, 1)} KiB`;
+  const code = (x) => '`' + x + '`';
+  const first = w.first_frame_after_scroll;
+  const busy = w.main_thread_while_morphing_8x8;
+  return `## The sampler widget
+
+Measured on ${w.measured_on}, ${w.browser}, by ${code('pkg-scripts/bench sampler')}
+(${code('pkg-scripts/bench-sampler.mjs')}): a widget five screens down a long page
+(${code('www/fixtures/long-page.html')}), served with an hour's ${code('Cache-Control')}. Gzip'd sizes are
+${code('gzip -9')} of each file, what a server that compresses would send.
+
+${table(['what one widget downloads', 'bytes', "gzip'd"], [
+  ...w.downloads.files.map((f) => [code(f.path), kib(f.bytes), kib(f.gzip_bytes)]),
+  ['**all**', `**${kib(w.downloads.bytes)}**`, `**${kib(w.downloads.gzip_bytes)}**`],
+])}
+
+From scrolling the widget into view to its first frame (its ${code('load')} event), ${first.cold_ms.runs.length} runs each:
+cold cache (a fresh browser profile) median **${n(first.cold_ms.median)} ms** (${first.cold_ms.runs.join(', ')});
+warm cache (a second visit) median **${n(first.warm_ms.median)} ms** (${first.warm_ms.runs.join(', ')}).
+Nothing of the widget but its scripts and poster is fetched before the reader is within a screen of it.
+
+${table(['grid', 'images', 'ms per frame (median)', 'worst of 20'], w.per_grid.map((g) => [`${g.grid}×${g.grid}`, g.images, n(g.ms_per_frame_median, 1), n(g.ms_per_frame_worst, 1)]))}
+
+Frames are drawn in a Web Worker: while an 8×8 grid morphed for ${busy.seconds} s the page's main thread had
+${busy.tasks_over_50_ms} tasks over 50 ms (longest ${n(busy.longest_ms)} ms).
+
+What each size setting saved (${code('pkg-scripts/bench-sampler-sizes')}, ${w.sizes?.measured_on ?? 'not run'}; each step adds to the one
+above; before issue 16 the widget shipped the trainer's wgpu machinery: 17.2 MB, 2.96 MB gzip'd):
+
+${w.sizes ? table(['build', 'bytes', "gzip'd"], w.sizes.steps.map((r) => [r.step, kib(r.bytes), kib(r.gzip_bytes)])) : '(not measured)'}`;
+}
 
 const md = `# Benchmarks
 
@@ -106,10 +150,11 @@ Buffers created in a step (batch 16, per step, by WebGPU usage flags and size): 
 
 ${table(['', ''], [
   ['trainer wasm (www/pkg/began_bg.wasm)', `${n(browser.wasm.trainer.bytes)} bytes, ${n(browser.wasm.trainer.gzip_bytes)} gzip'd`],
-  ['sampler widget wasm (www/pkg-sampler/)', `${n(browser.wasm.sampler_widget.bytes)} bytes, ${n(browser.wasm.sampler_widget.gzip_bytes)} gzip'd`],
   ...browser.results.filter((r) => r.batch_size === 16).map((r) => [`page load to first sample, ${r.backend === 'cpu' ? 'CPU' : 'WebGPU'}`, `${n(r.page_load_to_first_sample_ms)} ms`]),
   ['main-thread tasks over 50 ms while training', browser.results.map((r) => r.main_thread_long_tasks.count).reduce((a, b) => a + b, 0) + ` (over ${n(browser.results.reduce((a, r) => a + r.main_thread_long_tasks.seconds_observed, 0))} s of training)`],
 ])}
+
+${samplerSection(sampler)}
 
 ## A longer run: memory and time to 9 of 10 classes
 

@@ -14,9 +14,9 @@ const FLAGS = [
   '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
 ];
 
-/** Serves www/ and resolves to {url, close}. */
-export async function serve() {
-  const server = httpServer.createServer({ root: resolve(root, 'www'), cache: -1, showDir: false, cors: true, logFn: () => {} });
+/** Serves www/ and resolves to {url, close}; `cache` is seconds of Cache-Control max-age (-1: none). */
+export async function serve({ cache = -1 } = {}) {
+  const server = httpServer.createServer({ root: resolve(root, 'www'), cache, showDir: false, cors: true, logFn: () => {} });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.server.address();
   return { url: `http://127.0.0.1:${port}/`, close: () => server.close() };

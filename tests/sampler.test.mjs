@@ -1,6 +1,6 @@
 // The <began-sampler> widget: the demo post's two widgets on the shipped models, morphing, new
 // samples, one wasm instance for the page, the error state beside working widgets, and the
-// README's two lines pasted into a plain page on another origin.
+// README's two lines pasted into a plain page on another origin. When it loads: loading.test.mjs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -35,7 +35,7 @@ test('the demo post draws non-blank samples from both shipped models, on one was
   const models = [];
   page.on('request', (r) => {
     if (r.url().endsWith('.wasm')) wasm.push(r.url());
-    if (r.url().includes('/models/')) models.push(r.url());
+    if (r.url().endsWith('.safetensors')) models.push(r.url());
   });
   await page.goto(env.server.url + 'embed.html');
   for (const id of ['#digits', '#clothes']) {
@@ -46,6 +46,7 @@ test('the demo post draws non-blank samples from both shipped models, on one was
     assert.ok(p.std > 20, `${id} looks blank: mean ${p.mean.toFixed(1)}, std ${p.std.toFixed(1)}`);
   }
   assert.deepEqual(wasm.map((u) => u.split('/').pop()), ['began_sampler_bg.wasm'], 'the inference-only module, once');
+  assert.equal(page.workers().length, 1, 'the frames are not drawn in one shared worker');
   assert.equal(models.length, 2);
   // Sized by its container: the floated widget is 240 px wide, the other up to 420.
   const widths = await page.$$eval('began-sampler', (els) => els.map((el) => el.getBoundingClientRect().width));
@@ -83,28 +84,25 @@ test('with interpolate the pixels keep changing; without it they hold until New 
   assert.deepEqual(page.errors, []);
 });
 
-test('the same seed draws the same samples, on the CPU and on WebGPU alike', { timeout: 120_000 }, async () => {
+test('the same seed draws the same samples; another seed, others', { timeout: 120_000 }, async () => {
   const page = await open(await env.chromium.newContext(), env.server.url + 'embed.html');
   await page.evaluate(() => {
-    for (const [id, backend] of [['a', 'cpu'], ['b', 'cpu'], ['c', 'webgpu'], ['d', 'cpu']]) {
+    for (const [id, seed] of [['a', '11'], ['b', '11'], ['c', '12']]) {
       const el = document.createElement('began-sampler');
       Object.assign(el, { id });
       el.setAttribute('src', 'models/mnist.safetensors');
       el.setAttribute('grid', '3');
-      el.setAttribute('seed', id === 'd' ? '12' : '11');
-      el.setAttribute('backend', backend);
+      el.setAttribute('seed', seed);
+      el.setAttribute('loading', 'eager');
       document.body.append(el);
     }
   });
-  for (const id of ['#a', '#b', '#c', '#d']) assert.equal(await settled(page, id), 'ready', id);
-  assert.equal(await page.$eval('#c', (el) => el.backend), 'webgpu');
-  const [a, b, c, d] = await Promise.all(['#a', '#b', '#c', '#d'].map((id) => pixels(page, id)));
+  for (const id of ['#a', '#b', '#c']) assert.equal(await settled(page, id), 'ready', id);
+  assert.equal(await page.$eval('#a', (el) => el.backend), 'cpu');
+  const [a, b, c] = await Promise.all(['#a', '#b', '#c'].map((id) => pixels(page, id)));
   assert.equal(a.raw, b.raw);
-  assert.notEqual(a.raw, d.raw, 'another seed, the same samples');
-  // The GPU's float arithmetic differs in the last bits: compare gray levels, not bytes.
-  const [ga, gc] = [a.raw.split(',').map(Number), c.raw.split(',').map(Number)];
-  const diff = ga.reduce((s, v, i) => s + Math.abs(v - gc[i]), 0) / ga.length;
-  assert.ok(diff < 2, `WebGPU and CPU differ by ${diff.toFixed(2)} gray levels on average`);
+  assert.notEqual(a.raw, c.raw, 'another seed, the same samples');
+  assert.deepEqual(page.errors, []);
 });
 
 test('a missing or corrupt model shows the error state while the other widgets keep working', { timeout: 120_000 }, async () => {
@@ -115,6 +113,7 @@ test('a missing or corrupt model shows the error state while the other widgets k
       const el = document.createElement('began-sampler');
       el.id = id;
       el.setAttribute('src', src);
+      el.setAttribute('loading', 'eager');
       document.body.append(el);
     }
   });
@@ -138,6 +137,16 @@ test('a missing or corrupt model shows the error state while the other widgets k
   await screenshot(page, 'sampler-errors');
   // Nothing uncaught: failures are the widgets' own state (the 404 itself is the browser's log line).
   assert.deepEqual(page.errors.filter((e) => !/404/.test(e)), []);
+});
+
+test('where the page forbids workers, the widget draws in the page instead', { timeout: 120_000 }, async () => {
+  const page = await open(await env.chromium.newContext(), env.server.url + 'fixtures/no-workers.html');
+  page.errors = [];
+  assert.equal(await settled(page, 'began-sampler'), 'ready');
+  assert.ok((await pixels(page, 'began-sampler')).std > 20, 'blank');
+  assert.equal(page.workers().length, 0);
+  // Chromium reports the refused worker as a policy violation; nothing else may go wrong.
+  assert.deepEqual(page.errors.filter((e) => !/Content Security Policy/.test(e)), []);
 });
 
 test("the README's two lines work pasted into a plain page on another origin", { timeout: 120_000 }, async () => {
@@ -168,7 +177,7 @@ test('www/package.json packs the widget, its inference-only wasm and the models,
   const www = new URL('../www/', import.meta.url);
   const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: www, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
   const files = pack.files.map((f) => f.path).sort();
-  for (const needed of ['package.json', 'sampler/began-sampler.js', 'sampler/picture.js', 'pkg-sampler/began_sampler.js', 'pkg-sampler/began_sampler_bg.wasm', 'models/mnist.safetensors', 'models/fashion.safetensors', 'models/README.md']) {
+  for (const needed of ['package.json', 'sampler/began-sampler.js', 'sampler/picture.js', 'pkg-sampler/began_sampler.js', 'pkg-sampler/began_sampler_bg.wasm', 'models/mnist.safetensors', 'models/fashion.safetensors', 'models/mnist-poster.png', 'models/fashion-poster.png', 'models/README.md', 'sampler/engine.js', 'sampler/worker.js']) {
     assert.ok(files.includes(needed), `${needed} is not in the package: ${files.join(', ')}`);
   }
   assert.deepEqual(files.filter((f) => /^(pkg|js|data|vendor|fixtures)\/|^index\.html$|^embed\.html$/.test(f)), []);

@@ -6,6 +6,7 @@ pub mod config;
 pub mod data;
 pub mod equations;
 pub mod error;
+#[cfg(feature = "webgpu")]
 pub mod gpu;
 pub mod grid;
 pub mod latent;
@@ -13,6 +14,7 @@ pub mod model;
 pub mod named;
 pub mod quality;
 pub mod rng;
+pub mod sampler;
 pub mod schema;
 pub mod weights;
 

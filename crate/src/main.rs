@@ -24,6 +24,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Train(args) => cli::train::run(args),
         Command::Sample(args) => cli::sample::run(args),
+        Command::Poster(args) => cli::sample::poster(args),
         Command::Export(args) => cli::sample::export(args),
         Command::Classifier(cli::args::ClassifierCommand::Train(args)) => cli::eval::train_classifier(args),
         Command::Eval(args) => cli::eval::run(args),

@@ -248,3 +248,42 @@ fn train_flags_take_their_ranges_from_the_schema() {
         }
     }
 }
+
+#[test]
+fn a_poster_is_the_widgets_first_frame_and_the_shipped_ones_are_current() {
+    let dir = tempdir("poster");
+    let models = Path::new(env!("CARGO_MANIFEST_DIR")).join("../www/models");
+    // The demo post's widgets: their posters are committed beside the models.
+    for (model, grid, seed) in [("mnist", 4, 7), ("fashion", 6, 3)] {
+        let out = dir.join(format!("{model}.png"));
+        let src = models.join(format!("{model}.safetensors"));
+        let (grid_arg, seed_arg) = (grid.to_string(), seed.to_string());
+        let output = began(&["poster", "--model", src.to_str().unwrap(), "--grid", &grid_arg, "--seed", &seed_arg, "--out", out.to_str().unwrap()]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let (made, size) = gray_png(&out);
+        // `grid` images of 28 px, 1 px apart and around: what the widget's canvas holds.
+        assert_eq!(size, (grid * 29 + 1, grid * 29 + 1));
+        let (shipped, shipped_size) = gray_png(&models.join(format!("{model}-poster.png")));
+        assert_eq!(shipped_size, size, "{model}: the shipped poster has another size");
+        // Another CPU may round the last bits differently: a level or two, not a picture.
+        let worst = made.iter().zip(&shipped).map(|(a, b)| a.abs_diff(*b)).max().unwrap();
+        assert!(worst <= 3, "{model}-poster.png is not what `began poster` draws now (off by up to {worst} levels)");
+    }
+    let output = began(&["poster", "--model", "x", "--grid", "9", "--seed", "1", "--out", "y.png"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("--grid") && stderr(&output).contains("1..=8"), "{}", stderr(&output));
+    // The widget clamps `grid` to the same largest side.
+    let widget = std::fs::read_to_string(models.join("../sampler/began-sampler.js")).unwrap();
+    assert!(widget.contains(&format!("const MAX_GRID = {};", began::sampler::GRID_MAX)), "began-sampler.js's MAX_GRID differs from began::sampler::GRID_MAX");
+}
+
+/// The 8-bit gray pixels of a PNG and its (width, height).
+fn gray_png(path: &Path) -> (Vec<u8>, (usize, usize)) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    assert_eq!((info.color_type, info.bit_depth), (png::ColorType::Grayscale, png::BitDepth::Eight), "{}", path.display());
+    pixels.truncate(info.buffer_size());
+    (pixels, (info.width as usize, info.height as usize))
+}

@@ -118,7 +118,7 @@ async fn sessions_share_one_parse_of_a_dataset_and_go_back_to_their_kept_and_hel
     let generator: Uint8Array = Reflect::get(&kept, &"generator".into()).unwrap().dyn_into().unwrap();
     let checkpoint: Uint8Array = Reflect::get(&kept, &"checkpoint".into()).unwrap().dyn_into().unwrap();
     assert!(generator.length() * 3 < checkpoint.length(), "{} vs {} bytes", generator.length(), checkpoint.length());
-    WebSampler::load(generator.to_vec(), "kept generator".into(), "cpu".into()).await.map_err(message).unwrap();
+    WebSampler::load(&generator.to_vec(), "kept generator").map_err(message).unwrap();
     JsFuture::from(trainer.step(3)).await.map_err(message).unwrap();
     JsFuture::from(trainer.move_to("cpu".into())).await.map_err(message).unwrap();
     assert_eq!((trainer.step_count().unwrap(), trainer.kept_step().unwrap()), (5.0, Some(5.0)), "a move keeps the moved state");
@@ -180,27 +180,29 @@ async fn a_checkpoint_resumes_at_its_step_and_a_chosen_file_opens_as_its_format_
 async fn the_sampler_draws_an_export_and_refuses_what_is_not_one() {
     let trainer = WebTrainer::create(small_config(), "cpu".into(), &dataset()).await.map_err(message).unwrap();
     let export: Uint8Array = JsFuture::from(trainer.export()).await.map_err(message).unwrap().dyn_into().unwrap();
-    let sampler = WebSampler::load(export.to_vec(), "export.safetensors".into(), "cpu".into()).await.map_err(message).unwrap();
-    assert_eq!((sampler.latent(), sampler.backend().as_str()), (8, "cpu"));
+    let sampler = WebSampler::load(&export.to_vec(), "export.safetensors").map_err(message).unwrap();
+    assert_eq!(sampler.latent(), 8);
 
-    let z = sampler.random_z(4, 7.0);
-    assert_eq!(z, sampler.random_z(4, 7.0));
+    let z = sampler.points(2, 7.0, 0.0);
+    assert_eq!(z, sampler.points(2, 7.0, 0.0));
+    assert_eq!(z.len(), 4 * 8);
     let picture = JsFuture::from(sampler.generate(z.clone(), 2)).await.map_err(message).unwrap();
     // 2 × 2 images of 28 pixels, 1 pixel apart and around.
     assert_eq!((number(&picture, "width"), number(&picture, "height")), (59.0, 59.0));
-    let other = sampler.random_z(4, 8.0);
+    let other = sampler.points(2, 7.0, 1.0);
+    assert_ne!(z, other, "the next draw moves");
     let halfway = slerp(&z, &other, 0.5, 8).map_err(message).unwrap();
     assert_eq!(halfway.len(), z.len());
     assert!(slerp(&z, &other[..4], 0.5, 8).is_err(), "rows of different lengths");
     let error = JsFuture::from(sampler.generate(vec![0.5; 5], 2)).await.err().expect("5 values are not vectors of 8");
     assert!(message(error).starts_with("InvalidConfig"));
 
-    let error = WebSampler::load(b"not a model".to_vec(), "model.safetensors".into(), "cpu".into()).await.err().expect("should fail");
+    let error = WebSampler::load(b"not a model", "model.safetensors").err().expect("should fail");
     let text = message(error);
     assert!(text.starts_with("BadCheckpoint: checkpoint model.safetensors"), "{text}");
     let mut truncated = export.to_vec();
     truncated.truncate(truncated.len() - 100);
-    let error = WebSampler::load(truncated, "cut.safetensors".into(), "cpu".into()).await.err().expect("should fail");
+    let error = WebSampler::load(&truncated, "cut.safetensors").err().expect("should fail");
     assert!(message(error).starts_with("BadCheckpoint"));
 }
 

@@ -5,79 +5,87 @@
 //
 // Attributes: src (a generator exported by the trainer page or `began export`), grid (images per
 // side, 1–8, default 4), seed (the first samples; default random), interpolate (morph along
-// great circles between latent points), backend (auto | webgpu | cpu; auto takes WebGPU only on a
-// hardware adapter). The element sets `state` to loading | ready | error and fires `load` and
-// `error` events. Every widget on a page shares one wasm instance (inference only, no trainer)
-// and one copy of each model file.
+// great circles between latent points), poster (an image shown until the first frame, e.g. from
+// `began poster`), loading (lazy | eager). The element sets `state` to idle | loading | ready |
+// error and fires `load` (after its first frame) and `error` events.
+//
+// Nothing is fetched until the element is within about a viewport of being seen (unless
+// loading="eager"): then a Web Worker (engine.js) fetches one small inference-only build of the
+// library (burn's CPU backend, no wgpu, no autodiff) for every widget on the page, and each model
+// once, and draws the frames off the page's thread. This file holds the element and its styles.
 
-import init, { WebSampler, slerp } from '../pkg-sampler/began_sampler.js';
 import { drawPicture } from './picture.js';
 
-const MAX_GRID = 8;
+const MAX_GRID = 8; // began::sampler::GRID_MAX (a test checks they agree)
 const SEGMENT_MS = 2600; // one morph from a latent point to the next
 const FRAME_MS = 40; // at most 25 generated frames per second: smooth, and light on the CPU
+// Start fetching when the widget is this close to the viewport: one viewport above or below.
+const NEAR = '100% 0px 100% 0px';
 
-let wasmReady = null;
-const samplers = new Map(); // `${backend} ${url}` → Promise<WebSampler>
-let webgpuProbe = null;
+/**
+ * engine.js in a Web Worker shared by every widget on the page, or in the page where no worker
+ * can start. `call(op, args)` resolves to the engine's answer or rejects with its error.
+ */
+class Engine {
+  #worker = null;
+  #pending = new Map(); // id → {op, args, resolve, reject}
+  #next = 0;
+  #answered = false; // the worker has answered once: it started
+  #inPage = null;
 
-/** One instantiation of the wasm module for the whole page. */
-function wasm() {
-  wasmReady ??= init();
-  return wasmReady;
-}
-
-/** Whether WebGPU offers a hardware adapter; a software one (SwiftShader) is slower than the CPU. */
-function hardwareWebGPU() {
-  webgpuProbe ??= (async () => {
-    if (!('gpu' in navigator)) return false;
+  constructor() {
     try {
-      const adapter = await navigator.gpu.requestAdapter();
-      const info = adapter?.info ?? {};
-      const text = `${info.vendor ?? ''} ${info.architecture ?? ''} ${info.description ?? ''}`;
-      return Boolean(adapter) && !info.isFallbackAdapter && !/swiftshader|llvmpipe|lavapipe|software/i.test(text);
+      // A worker must have the page's origin, and this script may be on another (a CDN): start
+      // it from a blob that imports the real one (which CORS allows, as for this script).
+      const url = new URL('./worker.js', import.meta.url).href;
+      const blob = URL.createObjectURL(new Blob([`import ${JSON.stringify(url)};`], { type: 'text/javascript' }));
+      this.#worker = new Worker(blob, { type: 'module', name: 'began-sampler' });
+      this.#worker.addEventListener('message', ({ data }) => this.#answer(data));
+      this.#worker.addEventListener('error', (e) => {
+        e.preventDefault();
+        this.#lost();
+      });
     } catch {
-      return false;
-    }
-  })();
-  return webgpuProbe;
-}
-
-/** The model at `url` on `backend`, fetched and loaded once per page however many widgets show it. */
-function loadSampler(url, backend) {
-  const key = `${backend} ${url}`;
-  if (!samplers.has(key)) {
-    const loading = (async () => {
-      await wasm();
-      let response;
-      try {
-        response = await fetch(url);
-      } catch (e) {
-        throw named('NetworkError', `could not fetch ${url} (${e.message})`);
-      }
-      if (!response.ok) throw named('NotFound', `could not fetch ${url}: HTTP ${response.status} ${response.statusText}`.trim());
-      const bytes = new Uint8Array(await response.arrayBuffer());
-      return WebSampler.load(bytes, url.split('/').pop() || url, backend);
-    })();
-    // A failure is not cached: the next widget (or a retry) tries again.
-    loading.catch(() => samplers.delete(key));
-    samplers.set(key, loading);
-  }
-  return samplers.get(key);
-}
-
-async function chooseSampler(url, requested) {
-  if (requested === 'cpu') return loadSampler(url, 'cpu');
-  if (requested === 'webgpu' || (await hardwareWebGPU())) {
-    try {
-      return await loadSampler(url, 'webgpu');
-    } catch (e) {
-      if (requested === 'webgpu' || e.name !== 'DeviceError') throw e;
-      // auto: a WebGPU that fails to start is no reason to show nothing.
+      this.#worker = null; // e.g. a Content-Security-Policy that forbids it: compute in the page
     }
   }
-  return loadSampler(url, 'cpu');
+
+  call(op, args) {
+    if (!this.#worker) {
+      this.#inPage ??= import('./engine.js');
+      return this.#inPage.then((engine) => engine[op](args));
+    }
+    return new Promise((resolve, reject) => {
+      const id = ++this.#next;
+      this.#pending.set(id, { op, args, resolve, reject });
+      this.#worker.postMessage({ id, op, args });
+    });
+  }
+
+  #answer({ id, result, error }) {
+    this.#answered = true;
+    const call = this.#pending.get(id);
+    this.#pending.delete(id);
+    if (error) call?.reject(named(error.name, error.message));
+    else call?.resolve(result);
+  }
+
+  /** The worker failed: before its first answer it never started, so the page computes instead. */
+  #lost() {
+    const calls = [...this.#pending.values()];
+    this.#pending.clear();
+    this.#worker.terminate();
+    this.#worker = null;
+    for (const { op, args, resolve, reject } of calls) {
+      if (this.#answered) reject(named('DeviceError', "the sampler's worker stopped; try again"));
+      else this.call(op, args).then(resolve, reject);
+    }
+  }
 }
+
+let engine = null;
+/** The page's one engine, started when a widget first comes near the viewport. */
+const sharedEngine = () => (engine ??= new Engine());
 
 function named(name, message) {
   return Object.assign(new Error(message), { name });
@@ -87,11 +95,21 @@ const STYLE = `
   :host { display: block; width: 100%; max-width: 100%; box-sizing: border-box; font: 13px/1.4 system-ui, sans-serif;
           color: var(--began-sampler-text, #374151); }
   :host([hidden]) { display: none; }
+  /* Square from the start, so the page does not move when the samples arrive. */
   .frame { position: relative; border-radius: 8px; overflow: hidden; background: #000; aspect-ratio: 1; }
-  canvas { display: block; width: 100%; height: 100%; image-rendering: pixelated; }
+  /* Until the first frame: the grid's cells, faintly, under the poster if there is one. */
+  .frame::before { content: ''; position: absolute; inset: 0; opacity: .14;
+                   background: linear-gradient(90deg, #000 3%, transparent 3%, transparent 97%, #000 97%),
+                               linear-gradient(#000 3%, transparent 3%, transparent 97%, #000 97%), #6b7280;
+                   background-size: calc(100% / var(--cells, 4)) calc(100% / var(--cells, 4)); }
+  :host([drawn]) .frame::before, :host([drawn]) .poster { display: none; }
+  canvas, .poster { position: absolute; inset: 0; display: block; width: 100%; height: 100%; image-rendering: pixelated; }
+  .poster { object-fit: cover; }
   .status, .error { position: absolute; inset: 0; display: flex; align-items: center; justify-content: center;
                     padding: 12px; text-align: center; box-sizing: border-box; }
   .status { color: #d1d5db; }
+  .poster:not([hidden]) ~ .status { inset: auto 8px 8px auto; padding: 2px 8px; border-radius: 6px;
+                                    background: rgb(0 0 0 / .6); font-size: 12px; }
   .error { background: #fef2f2; color: #991b1b; flex-direction: column; gap: 4px; overflow-wrap: anywhere; }
   .error strong { font-size: 14px; }
   :host([state=error]) .frame { aspect-ratio: auto; min-height: 140px; }
@@ -107,20 +125,22 @@ const STYLE = `
 `;
 
 class BeganSampler extends HTMLElement {
-  static observedAttributes = ['src', 'grid', 'seed', 'interpolate', 'backend'];
+  static observedAttributes = ['src', 'grid', 'seed', 'interpolate', 'poster', 'loading'];
 
-  #sampler = null;
-  #from = null; // latent points the morph leaves…
-  #to = null; // …and reaches
+  #sampler = null; // {url, latent} of the loaded model
+  #from = null; // where in latent space the morph leaves (engine.js's `z`)…
+  #to = null; // …and where it arrives
   #t = 0;
   #draws = 0; // how many sets of samples were drawn: seed + draws seeds the next
   #playing = false;
-  #visible = true;
+  #visible = false;
+  #near = false; // within a viewport of being seen: time to fetch
   #frame = 0;
   #last = 0;
+  #frameMs = 0; // how long the last frame took
   #drawing = false;
   #loadToken = 0;
-  #observer = null;
+  #observers = [];
   #randomSeed = Math.floor(Math.random() * 2 ** 31);
 
   constructor() {
@@ -130,7 +150,8 @@ class BeganSampler extends HTMLElement {
       <style>${STYLE}</style>
       <div class="frame" part="frame">
         <canvas part="canvas" role="img" aria-label="Samples drawn by a BEGAN generator"></canvas>
-        <div class="status" part="status">Loading model…</div>
+        <img class="poster" part="poster" alt="" hidden>
+        <div class="status" part="status" hidden>Loading model…</div>
         <div class="error" part="error" role="alert" hidden>
           <strong>This sampler could not start</strong><span></span>
           <button type="button" class="retry" part="button">Try again</button>
@@ -143,6 +164,8 @@ class BeganSampler extends HTMLElement {
       </div>`;
     this.canvas = root.querySelector('canvas');
     this.ui = {
+      frame: root.querySelector('.frame'),
+      poster: root.querySelector('.poster'),
       status: root.querySelector('.status'),
       error: root.querySelector('.error'),
       errorText: root.querySelector('.error span'),
@@ -152,36 +175,60 @@ class BeganSampler extends HTMLElement {
     };
     this.ui.next.addEventListener('click', () => this.newSamples());
     this.ui.play.addEventListener('click', () => (this.#playing ? this.pause() : this.play()));
+    this.ui.poster.addEventListener('error', () => (this.ui.poster.hidden = true));
     root.querySelector('.retry').addEventListener('click', () => this.#load());
   }
 
   connectedCallback() {
-    this.#observer = new IntersectionObserver(([entry]) => {
+    this.#placeholder();
+    if (!this.hasAttribute('state')) this.#setState('idle');
+    // Two observers: one says when to fetch (a viewport ahead), the other when to animate.
+    const near = new IntersectionObserver(([entry]) => {
+      if (!entry.isIntersecting || this.#near) return;
+      this.#near = true;
+      near.disconnect();
+      if (!this.#sampler) this.#load();
+    }, { rootMargin: NEAR });
+    const seen = new IntersectionObserver(([entry]) => {
       this.#visible = entry.isIntersecting;
       if (this.#visible) this.#schedule();
     });
-    this.#observer.observe(this);
-    this.#load();
+    this.#observers = [near, seen];
+    seen.observe(this);
+    if (this.eager) {
+      this.#near = true;
+      this.#load();
+    } else {
+      near.observe(this);
+    }
   }
 
   disconnectedCallback() {
-    this.#observer?.disconnect();
+    for (const observer of this.#observers) observer.disconnect();
     cancelAnimationFrame(this.#frame);
     this.#loadToken++;
+    this.#near = false;
   }
 
   attributeChangedCallback(name, before, after) {
     if (!this.isConnected || before === after) return;
-    if (name === 'src' || name === 'backend') this.#load();
-    else if (this.#sampler) {
+    if (name === 'poster' || name === 'grid') this.#placeholder();
+    if (name === 'src') {
+      if (this.#near) this.#load();
+    } else if (name === 'loading') {
+      if (this.eager && !this.#near) {
+        this.#near = true;
+        this.#load();
+      }
+    } else if (name !== 'poster' && this.#sampler) {
       this.#restart();
       this.#render();
     }
   }
 
-  /** 'loading', 'ready' or 'error'. */
+  /** 'idle' (not yet near the viewport), 'loading', 'ready' or 'error'. */
   get state() {
-    return this.getAttribute('state') ?? 'loading';
+    return this.getAttribute('state') ?? 'idle';
   }
 
   get grid() {
@@ -198,9 +245,14 @@ class BeganSampler extends HTMLElement {
     return this.hasAttribute('interpolate');
   }
 
-  /** The backend in use, 'cpu' or 'webgpu', once loaded. */
+  /** Whether to fetch at once instead of when near the viewport (`loading="eager"`). */
+  get eager() {
+    return (this.getAttribute('loading') ?? '').toLowerCase() === 'eager';
+  }
+
+  /** Where the samples are computed: always 'cpu' (burn's CPU backend in wasm) once loaded. */
   get backend() {
-    return this.#sampler?.backend ?? null;
+    return this.#sampler ? 'cpu' : null;
   }
 
   /** Moves to a fresh set of latent points: a morph with `interpolate`, a jump without. */
@@ -233,6 +285,15 @@ class BeganSampler extends HTMLElement {
     this.ui.play.setAttribute('aria-pressed', 'false');
   }
 
+  /** The poster, or the grid's empty cells, in the square the samples will fill. */
+  #placeholder() {
+    this.ui.frame.style.setProperty('--cells', String(this.grid));
+    const poster = this.getAttribute('poster');
+    this.ui.poster.hidden = !poster;
+    if (poster) this.ui.poster.src = new URL(poster, document.baseURI).href;
+    else this.ui.poster.removeAttribute('src');
+  }
+
   async #load() {
     const token = ++this.#loadToken;
     this.#sampler = null;
@@ -241,15 +302,13 @@ class BeganSampler extends HTMLElement {
     try {
       if (!src) throw named('NoSource', 'no src attribute: set it to a generator file (.safetensors)');
       const url = new URL(src, document.baseURI).href;
-      const backend = (this.getAttribute('backend') ?? 'auto').toLowerCase();
-      if (!['auto', 'cpu', 'webgpu'].includes(backend)) throw named('InvalidConfig', `backend must be auto, cpu or webgpu, not "${backend}"`);
-      const sampler = await chooseSampler(url, backend);
+      const { latent } = await sharedEngine().call('load', { url });
       if (token !== this.#loadToken) return; // src changed meanwhile
-      this.#sampler = sampler;
+      this.#sampler = { url, latent };
       this.#restart();
       await this.#render();
-      if (token !== this.#loadToken) return;
-      this.ui.info.textContent = `${sampler.backend === 'webgpu' ? 'WebGPU' : 'CPU'} · z ∈ [−1, 1]^${sampler.latent}`;
+      if (token !== this.#loadToken || !this.#sampler) return;
+      this.ui.info.textContent = `CPU · z ∈ [−1, 1]^${latent}`;
       this.#setState('ready');
       this.dispatchEvent(new Event('load'));
       if (this.interpolate) this.play();
@@ -275,13 +334,13 @@ class BeganSampler extends HTMLElement {
   }
 
   #points(draw) {
-    return this.#sampler.random_z(this.grid * this.grid, this.seed + draw);
+    return { draw };
   }
 
   /** The latent points on screen now. */
   #current() {
     if (this.#t <= 0 || this.#from === this.#to) return this.#from;
-    return slerp(this.#from, this.#to, ease(this.#t), this.#sampler.latent);
+    return { from: this.#from, to: this.#to, t: ease(this.#t) };
   }
 
   #schedule() {
@@ -291,7 +350,8 @@ class BeganSampler extends HTMLElement {
 
   async #tick(now) {
     if (!this.#playing || !this.#sampler) return;
-    if (!this.#drawing && now - this.#last >= FRAME_MS) {
+    // A large grid takes longer than FRAME_MS: then leave a third of the time idle.
+    if (!this.#drawing && now - this.#last >= Math.max(FRAME_MS, 1.5 * this.#frameMs)) {
       const elapsed = this.#last ? Math.min(now - this.#last, 200) : FRAME_MS;
       this.#last = now;
       this.#t += elapsed / SEGMENT_MS;
@@ -310,8 +370,14 @@ class BeganSampler extends HTMLElement {
     this.#drawing = true;
     const sampler = this.#sampler;
     try {
-      const picture = await sampler.generate(this.#current(), this.grid);
-      if (sampler === this.#sampler) drawPicture(this.canvas, picture);
+      const started = performance.now();
+      const { url } = sampler;
+      const picture = await sharedEngine().call('frame', { url, grid: this.grid, seed: this.seed, z: this.#current() });
+      this.#frameMs = performance.now() - started;
+      if (sampler === this.#sampler) {
+        drawPicture(this.canvas, picture);
+        this.setAttribute('drawn', '');
+      }
     } catch (e) {
       this.#fail(e);
     } finally {
@@ -330,6 +396,7 @@ class BeganSampler extends HTMLElement {
 
   #setState(state) {
     this.setAttribute('state', state);
+    if (state !== 'ready') this.removeAttribute('drawn');
     this.ui.status.hidden = state !== 'loading';
     this.ui.error.hidden = state !== 'error';
     this.ui.next.disabled = state !== 'ready';

@@ -18,6 +18,9 @@ pub enum Command {
     Train(TrainArgs),
     /// Draw a grid of samples from a checkpoint or an export.
     Sample(SampleArgs),
+    /// The first frame `<began-sampler grid=G seed=S>` draws from a model, as a PNG for the
+    /// widget's `poster` attribute: shown at once, then replaced by the same picture, live.
+    Poster(PosterArgs),
     /// Write a checkpoint's generator and discriminator as safetensors for other tools.
     Export(ExportArgs),
     /// The LeNet-sized classifier that judges samples (`began classifier train …`).
@@ -197,6 +200,21 @@ pub struct SampleArgs {
     #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=4096))]
     pub n: u32,
     #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct PosterArgs {
+    /// The widget's `src`: an export or a checkpoint.
+    #[arg(long)]
+    pub model: PathBuf,
+    /// The widget's `grid`: images per side.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=began::sampler::GRID_MAX as u64))]
+    pub grid: u64,
+    /// The widget's `seed` (a widget without one draws a random seed, which no poster matches).
+    #[arg(long)]
     pub seed: u64,
     #[arg(long)]
     pub out: PathBuf,

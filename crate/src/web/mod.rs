@@ -5,21 +5,31 @@
 //! draws from a trained generator (the `<began-sampler>` widget, built without the trainer). Everything
 //! returns `Result<_, Error>` until the last line of each export, where the error becomes a JS
 //! `Error` whose `name` says what kind it is (`InvalidConfig`, `BadData`, `BadCheckpoint`,
-//! `Diverged`, `DeviceError`, `Busy`), so JavaScript can react to each kind.
+//! `Diverged`, `DeviceError`, `Busy`), so JavaScript can react to each kind. [`device`] picks the
+//! burn device a session trains on.
 
 #[cfg(feature = "trainer")]
 pub mod dataset;
+#[cfg(feature = "trainer")]
+mod device;
 #[cfg(feature = "trainer")]
 pub mod judge;
 pub mod sampler;
 #[cfg(feature = "trainer")]
 pub mod trainer;
 
-use crate::error::{Error, Result};
+#[cfg(feature = "trainer")]
+pub(crate) use device::device;
+#[cfg(feature = "trainer")]
+pub use device::has_webgpu;
+#[cfg(all(feature = "trainer", feature = "webgpu"))]
+pub use device::lose_webgpu_device;
+
+#[cfg(feature = "trainer")]
+use crate::error::Result;
+use crate::error::Error;
 use crate::grid::Picture;
-use burn::tensor::Device;
 use js_sys::{Object, Reflect, Uint8Array};
-use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -37,55 +47,6 @@ pub fn start() {
 #[cfg(feature = "trainer")]
 pub(crate) fn bytes(bytes: &[u8]) -> JsValue {
     Uint8Array::from(bytes).into()
-}
-
-/// Whether this browser offers WebGPU at all (`navigator.gpu`); an adapter may still be refused.
-#[wasm_bindgen]
-pub fn has_webgpu() -> bool {
-    let navigator = Reflect::get(&js_sys::global(), &"navigator".into()).unwrap_or(JsValue::UNDEFINED);
-    !navigator.is_undefined() && Reflect::get(&navigator, &"gpu".into()).is_ok_and(|gpu| !gpu.is_undefined())
-}
-
-/// The page's WebGPU device: burn's handle and wgpu's, kept to be able to destroy it.
-#[derive(Clone)]
-struct WebGpu {
-    device: Device,
-    gpu: burn::tensor::wgpu::wgpu::Device,
-}
-
-thread_local! {
-    /// burn's wgpu runtime can be initialised once per page; later sessions reuse its device.
-    static WEBGPU: RefCell<Option<WebGpu>> = const { RefCell::new(None) };
-}
-
-/// Destroys the page's WebGPU device, as a driver reset or an unplugged GPU would, so that the
-/// recovery from a lost device can be exercised (tests, the page's `?debug=1`). Returns whether
-/// there was a device. Every later use of it is a `DeviceError`: burn marks a lost device and
-/// refuses work on it.
-#[wasm_bindgen]
-pub fn lose_webgpu_device() -> bool {
-    WEBGPU.with(|cell| cell.borrow().as_ref().map(|webgpu| webgpu.gpu.destroy())).is_some()
-}
-
-pub(crate) async fn device(backend: &str) -> Result<Device> {
-    match backend {
-        "cpu" => Ok(Device::flex()),
-        "webgpu" => {
-            if let Some(webgpu) = WEBGPU.with(|cell| cell.borrow().clone()) {
-                return Ok(webgpu.device);
-            }
-            if !has_webgpu() {
-                return Err(Error::Device("this browser has no WebGPU (navigator.gpu is missing)".into()));
-            }
-            let (device, setup) = crate::gpu::wgpu_options()
-                .init_with_setup_async()
-                .await
-                .map_err(|e| Error::Device(format!("no WebGPU adapter or device was granted ({e})")))?;
-            WEBGPU.with(|cell| *cell.borrow_mut() = Some(WebGpu { device: device.clone(), gpu: setup.device }));
-            Ok(device)
-        }
-        other => Err(Error::ConfigFormat(format!("backend must be \"cpu\" or \"webgpu\", got {other:?}"))),
-    }
 }
 
 #[cfg(feature = "trainer")]

@@ -1,43 +1,34 @@
 //! JavaScript's handle to a trained generator, for the `<began-sampler>` widget: inference only,
-//! so the widget's build leaves out autodiff and the optimiser.
+//! on burn's CPU backend. The widget's build leaves out autodiff, the optimiser and wgpu: a grid
+//! of up to 8×8 small images is a few million multiply-adds, milliseconds on a CPU, and wgpu
+//! would make the download several times larger (docs/benchmarks.md, "The sampler widget").
 
-use super::{device, picture, to_js};
-use crate::error::Result;
-use crate::grid::grid;
-use crate::latent;
+use super::{picture as picture_js, to_js};
 use crate::model::Generator;
-use crate::named::read;
 use crate::weights::Weights;
+use crate::{latent, sampler};
 use burn::prelude::*;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-/// A generator loaded from an export (or a checkpoint) onto the CPU or WebGPU.
+/// A generator loaded from an export (or a checkpoint) onto burn's CPU backend.
 #[wasm_bindgen]
 pub struct WebSampler {
     generator: Generator,
     device: Device,
     latent: usize,
-    backend: String,
 }
 
 #[wasm_bindgen]
 impl WebSampler {
-    /// Loads `weights` (the bytes of a `.safetensors` export) on `backend`, `"cpu"` or
-    /// `"webgpu"`. `file` names them in errors. A missing, truncated or foreign file is a
-    /// `BadCheckpoint` error.
-    pub async fn load(weights: Vec<u8>, file: String, backend: String) -> Result<WebSampler, JsValue> {
-        let device = device(&backend).await.map_err(to_js)?;
-        let weights = Weights::parse(&weights, &file).map_err(to_js)?;
+    /// Loads `weights` (the bytes of a `.safetensors` export). `file` names them in errors. A
+    /// missing, truncated or foreign file is a `BadCheckpoint` error.
+    pub fn load(weights: &[u8], file: &str) -> Result<WebSampler, JsValue> {
+        let device = Device::flex();
+        let weights = Weights::parse(weights, file).map_err(to_js)?;
         let generator = weights.generator(&device).map_err(to_js)?;
-        Ok(WebSampler { generator, device, latent: weights.model.latent, backend })
-    }
-
-    /// `"cpu"` or `"webgpu"`.
-    #[wasm_bindgen(getter)]
-    pub fn backend(&self) -> String {
-        self.backend.clone()
+        Ok(WebSampler { generator, device, latent: weights.model.latent })
     }
 
     /// Nz, the length of one latent vector.
@@ -46,9 +37,10 @@ impl WebSampler {
         self.latent
     }
 
-    /// `n` latent vectors z ~ U(-1, 1)^Nz, row-major; the same `seed` gives the same vectors.
-    pub fn random_z(&self, n: usize, seed: f64) -> Vec<f32> {
-        latent::uniform(n, self.latent, seed as u64)
+    /// The latent points of the `draw`-th set of samples of a widget of `grid` × `grid`
+    /// images with `seed`, row-major; draw 0 is the first frame (what `began poster` renders).
+    pub fn points(&self, grid: usize, seed: f64, draw: f64) -> Vec<f32> {
+        sampler::points(grid, self.latent, seed as u64, draw as u64)
     }
 
     /// G(z) for row-major latent vectors `z`, laid out `columns` to a row with a 1-pixel gap,
@@ -57,20 +49,10 @@ impl WebSampler {
     pub fn generate(&self, z: Vec<f32>, columns: usize) -> Promise {
         let (generator, device, latent) = (self.generator.clone(), self.device.clone(), self.latent);
         future_to_promise(async move {
-            let images = generate(&generator, &device, z, latent).await.map_err(to_js)?;
-            Ok(picture(grid(&images, columns)))
+            let picture = sampler::frame(&generator, &device, z, latent, columns).await.map_err(to_js)?;
+            Ok(picture_js(picture))
         })
     }
-}
-
-async fn generate(generator: &Generator, device: &Device, z: Vec<f32>, latent: usize) -> Result<crate::named::HostTensor> {
-    if z.is_empty() || z.len() % latent != 0 {
-        let reason = format!("{} latent values are not whole vectors of {latent}", z.len());
-        return Err(crate::Error::ConfigFormat(reason));
-    }
-    let n = z.len() / latent;
-    let z = Tensor::<2>::from_data(TensorData::new(z, [n, latent]), device); // [n, Nz]
-    read(generator.forward(z)).await // [n, channels, size, size]
 }
 
 /// Spherical interpolation from `a` (t = 0) to `b` (t = 1), row by row of `latent` values.
