@@ -96,7 +96,7 @@ Nothing of the widget but its scripts and poster is fetched before the reader is
 ${table(['grid', 'images', 'ms per frame (median)', 'worst of 20'], w.per_grid.map((g) => [`${g.grid}×${g.grid}`, g.images, n(g.ms_per_frame_median, 1), n(g.ms_per_frame_worst, 1)]))}
 
 Frames are drawn in a Web Worker: while an 8×8 grid morphed for ${busy.seconds} s the page's main thread had
-${busy.tasks_over_50_ms} tasks over 50 ms (longest ${n(busy.longest_ms)} ms).
+${busy.tasks_over_50_ms ? `${busy.tasks_over_50_ms} tasks over 50 ms (longest ${n(busy.longest_ms)} ms)` : 'no task over 50 ms (the Long Tasks API reports none shorter)'}.
 
 What each size setting saved (${code('pkg-scripts/bench-sampler-sizes')}, ${w.sizes?.measured_on ?? 'not run'}; each step adds to the one
 above; before issue 16 the widget shipped the trainer's wgpu machinery: 17.2 MB, 2.96 MB gzip'd):

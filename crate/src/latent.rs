@@ -7,7 +7,13 @@ use rand::RngExt;
 /// `n` latent vectors z ~ U(-1, 1)^latent, row-major; the same seed gives the same vectors on
 /// every platform.
 pub fn uniform(n: usize, latent: usize, seed: u64) -> Vec<f32> {
-    let mut rng = rng_for(seed, "sampler-z", 0);
+    uniform_draw(n, latent, seed, 0)
+}
+
+/// The `draw`-th of a sequence of such sets for one seed, each its own stream: no seed's draws
+/// repeat another's (draw 0 is [`uniform`]).
+pub fn uniform_draw(n: usize, latent: usize, seed: u64, draw: u64) -> Vec<f32> {
+    let mut rng = rng_for(seed, "sampler-z", draw);
     (0..n * latent).map(|_| rng.random_range(-1.0f32..1.0)).collect()
 }
 
@@ -50,6 +56,10 @@ mod tests {
         assert!(z.iter().all(|v| (-1.0..1.0).contains(v)));
         assert_eq!(z, uniform(4, 8, 7));
         assert_ne!(z, uniform(4, 8, 8));
+        // A seed's next draws are not the next seed's first: widgets of seeds 7 and 8 differ.
+        assert_eq!(uniform_draw(4, 8, 7, 0), z);
+        assert_ne!(uniform_draw(4, 8, 7, 1), uniform(4, 8, 8));
+        assert_ne!(uniform_draw(4, 8, 7, 1), z);
     }
 
     #[test]

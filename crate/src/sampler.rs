@@ -16,7 +16,7 @@ pub const GRID_MAX: usize = 8;
 /// The latent points of the `draw`-th set of samples of a widget with `seed`: `grid × grid`
 /// row-major vectors of `latent` values. Draw 0 is the first frame.
 pub fn points(grid: usize, latent: usize, seed: u64, draw: u64) -> Vec<f32> {
-    latent::uniform(grid * grid, latent, seed.wrapping_add(draw))
+    latent::uniform_draw(grid * grid, latent, seed, draw)
 }
 
 /// G(z) for row-major latent vectors `z`, laid out `columns` to a row with a 1-pixel gap.

@@ -138,8 +138,10 @@ class BeganSampler extends HTMLElement {
   #frame = 0;
   #last = 0;
   #frameMs = 0; // how long the last frame took
-  #drawing = false;
+  #inflight = null; // the frame being drawn
+  #again = false; // something changed while it was: draw once more after it
   #loadToken = 0;
+  #loadingUrl = undefined; // the model loaded or being loaded, from `src`
   #observers = [];
   #randomSeed = Math.floor(Math.random() * 2 ** 31);
 
@@ -181,45 +183,37 @@ class BeganSampler extends HTMLElement {
 
   connectedCallback() {
     this.#placeholder();
+    if (this.#loadingUrl !== undefined && this.#loadingUrl !== this.#wanted()) this.#reset(); // src changed while away
     if (!this.hasAttribute('state')) this.#setState('idle');
     // Two observers: one says when to fetch (a viewport ahead), the other when to animate.
-    const near = new IntersectionObserver(([entry]) => {
-      if (!entry.isIntersecting || this.#near) return;
-      this.#near = true;
-      near.disconnect();
-      if (!this.#sampler) this.#load();
-    }, { rootMargin: NEAR });
-    const seen = new IntersectionObserver(([entry]) => {
-      this.#visible = entry.isIntersecting;
-      if (this.#visible) this.#schedule();
+    const near = new IntersectionObserver((entries) => entries.at(-1).isIntersecting && this.#approach(), { rootMargin: NEAR });
+    const seen = new IntersectionObserver((entries) => {
+      this.#visible = entries.at(-1).isIntersecting;
+      this.#schedule();
     });
     this.#observers = [near, seen];
+    near.observe(this);
     seen.observe(this);
-    if (this.eager) {
-      this.#near = true;
-      this.#load();
-    } else {
-      near.observe(this);
-    }
+    if (this.eager) this.#approach();
   }
 
   disconnectedCallback() {
     for (const observer of this.#observers) observer.disconnect();
+    this.#observers = [];
+    this.#near = this.#visible = false;
     cancelAnimationFrame(this.#frame);
-    this.#loadToken++;
-    this.#near = false;
+    // A load cut short starts again when the widget is back near the viewport.
+    if (this.state === 'loading') this.#reset();
   }
 
   attributeChangedCallback(name, before, after) {
     if (!this.isConnected || before === after) return;
     if (name === 'poster' || name === 'grid') this.#placeholder();
     if (name === 'src') {
-      if (this.#near) this.#load();
+      if (this.#near || this.eager) this.#load();
+      else this.#reset();
     } else if (name === 'loading') {
-      if (this.eager && !this.#near) {
-        this.#near = true;
-        this.#load();
-      }
+      if (this.eager) this.#approach();
     } else if (name !== 'poster' && this.#sampler) {
       this.#restart();
       this.#render();
@@ -285,6 +279,28 @@ class BeganSampler extends HTMLElement {
     this.ui.play.setAttribute('aria-pressed', 'false');
   }
 
+  /** The model `src` names, as an absolute URL (null without one). */
+  #wanted() {
+    const src = this.getAttribute('src');
+    return src ? new URL(src, document.baseURI).href : null;
+  }
+
+  /** Near the viewport, or eager: load the model unless it is the one loaded or loading. */
+  #approach() {
+    this.#near = true;
+    if (this.#loadingUrl !== this.#wanted()) this.#load();
+  }
+
+  /** Back to idle, nothing loaded: what a widget is before it first comes near. */
+  #reset() {
+    this.#loadToken++;
+    this.#sampler = null;
+    this.#loadingUrl = undefined;
+    this.pause();
+    this.canvas.width = this.canvas.width; // clears it: the poster or placeholder shows again
+    this.#setState('idle');
+  }
+
   /** The poster, or the grid's empty cells, in the square the samples will fill. */
   #placeholder() {
     this.ui.frame.style.setProperty('--cells', String(this.grid));
@@ -296,12 +312,14 @@ class BeganSampler extends HTMLElement {
 
   async #load() {
     const token = ++this.#loadToken;
+    const url = this.#wanted();
+    this.#loadingUrl = url;
     this.#sampler = null;
+    this.pause();
+    this.canvas.width = this.canvas.width;
     this.#setState('loading');
-    const src = this.getAttribute('src');
     try {
-      if (!src) throw named('NoSource', 'no src attribute: set it to a generator file (.safetensors)');
-      const url = new URL(src, document.baseURI).href;
+      if (!url) throw named('NoSource', 'no src attribute: set it to a generator file (.safetensors)');
       const { latent } = await sharedEngine().call('load', { url });
       if (token !== this.#loadToken) return; // src changed meanwhile
       this.#sampler = { url, latent };
@@ -311,7 +329,6 @@ class BeganSampler extends HTMLElement {
       this.ui.info.textContent = `CPU · z ∈ [−1, 1]^${latent}`;
       this.#setState('ready');
       this.dispatchEvent(new Event('load'));
-      if (this.interpolate) this.play();
     } catch (e) {
       if (token !== this.#loadToken) return;
       this.#fail(e);
@@ -345,13 +362,13 @@ class BeganSampler extends HTMLElement {
 
   #schedule() {
     cancelAnimationFrame(this.#frame);
-    if (this.#playing && this.#visible) this.#frame = requestAnimationFrame((now) => this.#tick(now));
+    if (this.#playing && this.#visible && this.isConnected) this.#frame = requestAnimationFrame((now) => this.#tick(now));
   }
 
   async #tick(now) {
     if (!this.#playing || !this.#sampler) return;
     // A large grid takes longer than FRAME_MS: then leave a third of the time idle.
-    if (!this.#drawing && now - this.#last >= Math.max(FRAME_MS, 1.5 * this.#frameMs)) {
+    if (!this.#inflight && now - this.#last >= Math.max(FRAME_MS, 1.5 * this.#frameMs)) {
       const elapsed = this.#last ? Math.min(now - this.#last, 200) : FRAME_MS;
       this.#last = now;
       this.#t += elapsed / SEGMENT_MS;
@@ -365,24 +382,40 @@ class BeganSampler extends HTMLElement {
     this.#schedule();
   }
 
-  async #render() {
-    if (!this.#sampler || this.#drawing) return;
-    this.#drawing = true;
-    const sampler = this.#sampler;
-    try {
-      const started = performance.now();
-      const { url } = sampler;
-      const picture = await sharedEngine().call('frame', { url, grid: this.grid, seed: this.seed, z: this.#current() });
-      this.#frameMs = performance.now() - started;
-      if (sampler === this.#sampler) {
-        drawPicture(this.canvas, picture);
-        this.setAttribute('drawn', '');
-      }
-    } catch (e) {
-      this.#fail(e);
-    } finally {
-      this.#drawing = false;
+  /** Draws the latent points on screen now; asked while a frame is in flight, draws again after it. */
+  #render() {
+    if (!this.#sampler) return Promise.resolve();
+    if (this.#inflight) {
+      this.#again = true;
+      return this.#inflight;
     }
+    this.#inflight = (async () => {
+      try {
+        do {
+          this.#again = false;
+          const sampler = this.#sampler;
+          if (!sampler) return;
+          const started = performance.now();
+          let picture;
+          try {
+            picture = await sharedEngine().call('frame', { url: sampler.url, grid: this.grid, seed: this.seed, z: this.#current() });
+          } catch (e) {
+            if (sampler === this.#sampler) this.#fail(e);
+            return;
+          }
+          this.#frameMs = performance.now() - started;
+          if (sampler === this.#sampler) {
+            drawPicture(this.canvas, picture);
+            this.setAttribute('drawn', '');
+          } else {
+            this.#again = true; // another model meanwhile: draw that one
+          }
+        } while (this.#again);
+      } finally {
+        this.#inflight = null;
+      }
+    })();
+    return this.#inflight;
   }
 
   #fail(error) {
