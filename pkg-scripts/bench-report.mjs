@@ -99,7 +99,8 @@ Frames are drawn in a Web Worker: while an 8×8 grid morphed for ${busy.seconds}
 ${busy.tasks_over_50_ms ? `${busy.tasks_over_50_ms} tasks over 50 ms (longest ${n(busy.longest_ms)} ms)` : 'no task over 50 ms (the Long Tasks API reports none shorter)'}.
 
 What each size setting saved (${code('pkg-scripts/bench-sampler-sizes')}, ${w.sizes?.measured_on ?? 'not run'}; each step adds to the one
-above; before issue 16 the widget shipped the trainer's wgpu machinery: 17.2 MB, 2.96 MB gzip'd):
+above down to the shipped build, and the rows after it were tried on that build and not kept; before
+issue 16 the widget shipped the trainer's wgpu machinery: 17.2 MB, 2.96 MB gzip'd):
 
 ${w.sizes ? table(['build', 'bytes', "gzip'd"], w.sizes.steps.map((r) => [r.step, kib(r.bytes), kib(r.gzip_bytes)])) : '(not measured)'}`;
 }
