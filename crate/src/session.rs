@@ -127,16 +127,11 @@ impl Session {
 
     fn around(trainer: Trainer, images: Arc<Images>) -> Result<Self> {
         let model = &trainer.config.model;
-        if model.channels != 1 {
-            let reason = format!("grayscale images, but the model has {} channels", model.channels);
-            return Err(Error::BadData { file: "dataset".into(), reason });
-        }
-        images.expect_size("dataset", model.image_size, model.image_size)?;
+        images.expect_shape("dataset", model.channels, model.image_size)?;
         let inner = trainer.device.clone().inner();
         let fixed_z = trainer.fixed_z(GRID_SIDE * GRID_SIDE);
-        let (rows, cols) = (images.rows, images.cols);
         let picks: Vec<usize> = (0..SHOWN.min(images.len())).map(|i| i * images.len() / SHOWN).collect();
-        let shown = crate::data::to_tensor(&images, &picks, &inner).reshape([picks.len(), 1, rows, cols]);
+        let shown = crate::data::to_images(&images, &picks, &inner);
         let batches = Batches::new(images, trainer.config.batch_size, trainer.config.seed)?;
         let since = (Instant::now(), trainer.step);
         Ok(Self { trainer, batches, fixed_z, shown, last_good: None, held: None, since })
@@ -248,7 +243,7 @@ mod tests {
                 }
             }
         }
-        Images { pixels, labels: vec![0; 64], rows: 28, cols: 28 }
+        Images::gray(pixels, vec![0; 64], 28, 28)
     }
 
     fn config() -> TrainConfig {
@@ -277,7 +272,7 @@ mod tests {
         small.pixels.truncate(4 * 784);
         let message = Session::new(config(), &Device::flex(), small).err().expect("should fail").to_string();
         assert!(message.contains("fewer than one batch"), "{message}");
-        let wrong_size = Images { pixels: vec![0; 64 * 100], labels: vec![0; 64], rows: 10, cols: 10 };
+        let wrong_size = Images::gray(vec![0; 64 * 100], vec![0; 64], 10, 10);
         let message = Session::new(config(), &Device::flex(), wrong_size).err().expect("should fail").to_string();
         assert!(message.contains("10×10"), "{message}");
     }

@@ -287,3 +287,72 @@ fn gray_png(path: &Path) -> (Vec<u8>, (usize, usize)) {
     pixels.truncate(info.buffer_size());
     (pixels, (info.width as usize, info.height as usize))
 }
+
+/// `n` coloured shapes (discs and squares of different hues and places) as PNG, JPEG and WebP
+/// files of `side` pixels, the wider ones 4:3, written into `dir`.
+fn shapes(dir: &Path, n: usize, side: u32) {
+    std::fs::create_dir_all(dir.join("nested")).unwrap();
+    for i in 0..n {
+        let (w, h) = if i % 2 == 0 { (side, side) } else { (side * 4 / 3, side) };
+        let hue = [[220, 40, 40], [40, 180, 60], [50, 80, 220], [230, 200, 40]][i % 4];
+        let (cx, cy, r) = ((w / 2) as i64 + (i as i64 % 5 - 2) * 3, (h / 2) as i64, (h / 4 + i as u32 % 5) as i64);
+        let image = image::RgbImage::from_fn(w, h, |x, y| {
+            let (dx, dy) = (x as i64 - cx, y as i64 - cy);
+            let inside = if i % 3 == 0 { dx.abs() < r && dy.abs() < r } else { dx * dx + dy * dy < r * r };
+            image::Rgb(if inside { hue } else { [10, 10, 20] })
+        });
+        let ext = ["png", "jpg", "webp"][i % 3];
+        let folder = if i % 5 == 0 { dir.join("nested") } else { dir.to_path_buf() };
+        image.save(folder.join(format!("shape{i:02}.{ext}"))).unwrap();
+    }
+}
+
+#[test]
+fn train_on_a_folder_of_ones_own_images_in_rgb_or_gray_reporting_what_it_skipped() {
+    let dir = tempdir("own-images");
+    let set = dir.join("set");
+    shapes(&set, 20, 40);
+    // Not usable, and said so by name: a text file, a corrupt PNG, an image too small for 32.
+    std::fs::write(set.join("notes.txt"), "not an image").unwrap();
+    std::fs::write(set.join("broken.png"), b"\x89PNG\r\n\x1a\n garbage").unwrap();
+    image::RgbImage::new(20, 20).save(set.join("tiny.png")).unwrap();
+    for (channels, width_per_image, color) in [(None, 33, png::ColorType::Rgb), (Some("1"), 33, png::ColorType::Grayscale)] {
+        let out = dir.join(format!("run-{}", channels.unwrap_or("auto")));
+        let mut args = vec!["train", "--images", set.to_str().unwrap(), "--size", "32", "--steps", "2", "--filters", "4", "--hidden", "8"];
+        args.extend(["--batch-size", "4", "--log-every", "1", "--sample-every", "2", "--out", out.to_str().unwrap()]);
+        if let Some(c) = channels {
+            args.extend(["--channels", c]);
+        }
+        let output = began(&args);
+        let message = stderr(&output);
+        assert!(output.status.success(), "{message}");
+        assert!(message.contains("20 images, 32×32"), "{message}");
+        for skipped in ["notes.txt (not an image", "broken.png (not a readable image", "tiny.png (too small: 20×20"] {
+            assert!(message.contains(skipped), "{skipped} not reported: {message}");
+        }
+        let grid = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(out.join("samples/step_000002.png")).unwrap()));
+        let info = grid.read_info().unwrap().info().clone();
+        assert_eq!((info.width, info.color_type), (8 * width_per_image + 1, color));
+        let config: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("config.json")).unwrap()).unwrap();
+        assert_eq!((config["model"]["image_size"].as_u64(), config["model"]["base_size"].as_u64()), (Some(32), Some(8)));
+    }
+    // Too few, none, or a judge that cannot judge them: one line each, no run.
+    let few = dir.join("few");
+    shapes(&few, 5, 40);
+    let empty = dir.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = dir.join("refused");
+    for (folder, extra, code, says) in [
+        (&few, vec![], 1, "5 usable images, at least 16 are needed"),
+        (&empty, vec![], 1, "no images in it"),
+        (&set, vec!["--classifier", "www/models/mnist-classifier.safetensors"], 2, "cannot judge --images"),
+        (&set, vec!["--size", "48"], 2, "--size"),
+    ] {
+        let mut args = vec!["train", "--images", folder.to_str().unwrap(), "--steps", "1", "--out", out.to_str().unwrap()];
+        args.extend(extra);
+        let output = began(&args);
+        assert_eq!(output.status.code(), Some(code), "{}", stderr(&output));
+        assert!(stderr(&output).contains(says), "{}", stderr(&output));
+        assert!(!out.join("metrics.csv").exists());
+    }
+}

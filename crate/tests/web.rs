@@ -23,7 +23,7 @@ fn idx() -> (Vec<u8>, Vec<u8>) {
         let row = 4 + i % 20;
         pixels[i * 784 + row * 28 + 4..i * 784 + row * 28 + 24].fill(255);
     }
-    encode(&Images { pixels, labels: vec![1; 32], rows: 28, cols: 28 })
+    encode(&Images::gray(pixels, vec![1; 32], 28, 28))
 }
 
 fn dataset() -> Dataset {

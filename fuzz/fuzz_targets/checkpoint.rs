@@ -18,13 +18,13 @@ fuzz_target!(|data: &[u8]| {
     // An export's run takes the model from the file and the rest from this config.
     let config = || Ok(TrainConfig::new().with_batch_size(2));
     let Ok(trainer) = checkpoint::open(data, "fuzz", device, config) else { return };
-    let (size, batch) = (trainer.config.model.image_size, trainer.config.batch_size);
+    let (size, batch, channels) = (trainer.config.model.image_size, trainer.config.batch_size, trainer.config.model.channels);
     drop(trainer);
-    if size * size * batch > MAX_PIXELS {
+    if size * size * batch * channels > MAX_PIXELS {
         return;
     }
-    let pixels = (0..batch * size * size).map(|i| (i * 37 % 256) as u8).collect();
-    let images = Images { pixels, labels: vec![0; batch], rows: size, cols: size };
+    let pixels = (0..batch * channels * size * size).map(|i| (i * 37 % 256) as u8).collect();
+    let images = Images { pixels, labels: vec![0; batch], rows: size, cols: size, channels };
     let mut session = Session::open(data, "fuzz", device, images, config).expect("a file that opened opens again");
     let _ = futures_lite::future::block_on(session.step(1));
 });

@@ -26,7 +26,7 @@ impl Judge {
         if images.len() < 2 {
             return Err(Error::BadData { file: "test split".into(), reason: format!("{} images; the Fréchet distance needs at least 2", images.len()) });
         }
-        images.expect_size("test split", 28, 28)?; // LeNet's layers are sized for 28×28
+        images.expect_shape("test split", 1, 28)?; // LeNet's layers are sized for gray 28×28
         let shape = [1, images.rows, images.cols];
         let mut features = Vec::new();
         for start in (0..images.len()).step_by(CHUNK) {

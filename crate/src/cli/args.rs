@@ -127,8 +127,18 @@ pub enum Backend {
 
 #[derive(Args, Debug)]
 pub struct TrainArgs {
-    #[arg(long, value_enum)]
-    pub dataset: Dataset,
+    #[arg(long, value_enum, required_unless_present = "images", conflicts_with = "images")]
+    pub dataset: Option<Dataset>,
+    /// Train on one's own images instead: every PNG, JPEG and WebP file in this directory and
+    /// below it, centre-cropped to a square and resized to --size (at least 16, at most 10,000).
+    #[arg(long)]
+    pub images: Option<PathBuf>,
+    /// Side the --images are resized to: 28, 32 or 64 [default: 32].
+    #[arg(long, requires = "images", value_parser = image_size)]
+    pub size: Option<usize>,
+    /// Channels of the --images: 1 (gray) or 3 (RGB) [default: 3 if any image has colour, else 1].
+    #[arg(long, requires = "images", value_parser = clap::value_parser!(u8).range(1..=3))]
+    pub channels: Option<u8>,
     /// Directory written by pkg-scripts/fetch-data.
     #[arg(long, default_value = "www/data")]
     pub data_dir: PathBuf,
@@ -250,6 +260,12 @@ where
         let n = s.parse::<u64>().ok().filter(|&n| field.range.contains(n.into()));
         n.and_then(|n| T::try_from(n).ok()).ok_or_else(|| format!("must be {}", field.range))
     }
+}
+
+/// Parses a side of one's own images against `data::own::SIZES`.
+fn image_size(s: &str) -> Result<usize, String> {
+    let n = s.parse::<usize>().map_err(|_| "must be 28, 32 or 64".to_string())?;
+    began::data::own::check_size(n).map_err(|_| "must be 28, 32 or 64".to_string())
 }
 
 fn positive_u64(s: &str) -> Result<u64, String> {

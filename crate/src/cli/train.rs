@@ -22,10 +22,10 @@ const HEADER: &str = "step,loss_real,loss_fake,loss_d,loss_g,k,m_global,lr,ms_pe
 /// continues with the flags given overriding its config; an export has no run to continue, so a
 /// fresh run of the flags starts from its weights.
 fn session(args: &TrainArgs, device: &burn::tensor::Device, images: Images) -> Result<Session, Failure> {
-    let Some(path) = &args.resume else { return Ok(Session::new(config_from(args)?, device, images)?) };
+    let Some(path) = &args.resume else { return Ok(Session::new(config_from(args, &images)?, device, images)?) };
     let (bytes, file) = (read(path)?, path.display().to_string());
     if FileKind::of(&bytes, &file)? == FileKind::Weights {
-        return Ok(Session::from_weights(&bytes, &file, config_from(args)?, device, images)?);
+        return Ok(Session::from_weights(&bytes, &file, config_from(args, &images)?, device, images)?);
     }
     let mut session = Session::resume(&bytes, &file, device, images)?;
     let (c, lr) = (&session.trainer.config, session.trainer.lr);
@@ -40,14 +40,7 @@ fn session(args: &TrainArgs, device: &burn::tensor::Device, images: Images) -> R
 pub fn run(args: TrainArgs) -> Outcome {
     let device = device(args.backend)?;
     let data_dir = &args.data_dir;
-    if !data_dir.join(args.dataset.dir_name()).is_dir() {
-        return Err(Failure::Usage(format!(
-            "--data-dir: {} has no {}/ (run pkg-scripts/fetch-data first)",
-            data_dir.display(),
-            args.dataset.dir_name()
-        )));
-    }
-    let images = load(data_dir, args.dataset.dir_name(), Split::Train)?;
+    let images = training_set(&args)?;
     let mut session = session(&args, &device, images)?;
 
     let out = &args.out;
@@ -100,8 +93,33 @@ pub fn run(args: TrainArgs) -> Outcome {
     Ok(())
 }
 
-/// The defaults, then the `--config` file's fields, then the flags.
-fn config_from(args: &TrainArgs) -> Result<TrainConfig, Failure> {
+/// MNIST or Fashion-MNIST from `--data-dir`, or the `--images` directory (its skipped files
+/// reported on stderr).
+fn training_set(args: &TrainArgs) -> Result<Images, Failure> {
+    if let Some(dir) = &args.images {
+        if args.classifier.is_some() {
+            return Err(Failure::Usage("--classifier judges MNIST or Fashion-MNIST samples; it cannot judge --images".into()));
+        }
+        let folder = began::data::folder::read(dir, args.size.unwrap_or(32), args.channels.map(usize::from))?;
+        let images = &folder.images;
+        let kind = if images.channels == 1 { "gray" } else { "RGB" };
+        eprintln!("{}: {} images, {}×{} {kind}", dir.display(), images.len(), images.rows, images.cols);
+        if !folder.skipped.is_empty() {
+            eprintln!("skipped {}: {}", folder.skipped.len(), began::data::own::summary(&folder.skipped, 20));
+        }
+        return Ok(folder.images);
+    }
+    let dataset = args.dataset.expect("clap requires --dataset or --images").dir_name();
+    let data_dir = &args.data_dir;
+    if !data_dir.join(dataset).is_dir() {
+        return Err(Failure::Usage(format!("--data-dir: {} has no {dataset}/ (run pkg-scripts/fetch-data first)", data_dir.display())));
+    }
+    Ok(load(data_dir, dataset, Split::Train)?)
+}
+
+/// The defaults, then the `--config` file's fields, then the flags; the model draws images
+/// of the training set's size and channels.
+fn config_from(args: &TrainArgs, images: &Images) -> Result<TrainConfig, Failure> {
     let mut config = match &args.config {
         Some(path) => {
             let json = serde_json::from_slice(&read(path)?).map_err(|e| Failure::Usage(format!("--config {}: {e}", path.display())))?;
@@ -109,6 +127,9 @@ fn config_from(args: &TrainArgs) -> Result<TrainConfig, Failure> {
         }
         None => TrainConfig::new(),
     };
+    if args.images.is_some() {
+        config.model = began::data::own::model_for(images, config.model);
+    }
     let model = &mut config.model;
     if let Some(filters) = args.filters {
         model.filters = filters;

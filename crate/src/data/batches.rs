@@ -50,17 +50,21 @@ impl Batches {
         &self.order[start..start + self.batch_size]
     }
 
-    /// Batch `step` as `[batch, 1, rows, cols]` scaled to [-1, 1].
+    /// Batch `step` as `[batch, channels, rows, cols]` scaled to [-1, 1].
     pub fn batch(&mut self, step: u64, device: &Device) -> Tensor<4> {
-        let (rows, cols) = (self.images.rows, self.images.cols);
         let indices = self.indices(step).to_vec();
-        to_tensor(&self.images, &indices, device).reshape([indices.len(), 1, rows, cols])
+        to_images(&self.images, &indices, device)
     }
 }
 
-/// Selected images as a flat `[n · rows · cols]` tensor in [-1, 1].
+/// Selected images as `[n, channels, rows, cols]` in [-1, 1].
+pub fn to_images(images: &Images, indices: &[usize], device: &Device) -> Tensor<4> {
+    to_tensor(images, indices, device).reshape([indices.len(), images.channels, images.rows, images.cols])
+}
+
+/// Selected images as a flat `[n · channels · rows · cols]` tensor in [-1, 1].
 pub fn to_tensor(images: &Images, indices: &[usize], device: &Device) -> Tensor<1> {
-    let size = images.rows * images.cols;
+    let size = images.image_len();
     let values: Vec<f32> = indices
         .iter()
         .flat_map(|&i| &images.pixels[i * size..(i + 1) * size])
@@ -74,7 +78,7 @@ mod tests {
     use super::*;
 
     fn images(n: usize) -> Images {
-        Images { pixels: (0..n * 4).map(|i| (i % 256) as u8).collect(), labels: vec![0; n], rows: 2, cols: 2 }
+        Images::gray((0..n * 4).map(|i| (i % 256) as u8).collect(), vec![0; n], 2, 2)
     }
 
     #[test]
@@ -102,10 +106,14 @@ mod tests {
 
     #[test]
     fn pixels_are_scaled_to_minus_one_one() {
-        let mut batches = Batches::new(Images { pixels: vec![0, 255, 0, 255], labels: vec![0], rows: 2, cols: 2 }, 1, 0).unwrap();
+        let mut batches = Batches::new(Images::gray(vec![0, 255, 0, 255], vec![0], 2, 2), 1, 0).unwrap();
         let batch = batches.batch(0, &Device::flex());
         assert_eq!(batch.dims(), [1, 1, 2, 2]);
         let values = futures_lite::future::block_on(crate::named::read(batch)).unwrap().values;
         assert_eq!(values, vec![-1.0, 1.0, -1.0, 1.0]);
+        // RGB: each image's three planes, in order.
+        let rgb = Images { pixels: (0..2 * 3 * 4).map(|i| i as u8 * 10).collect(), labels: vec![0; 2], rows: 2, cols: 2, channels: 3 };
+        let batch = Batches::new(rgb, 2, 0).unwrap().batch(0, &Device::flex());
+        assert_eq!(batch.dims(), [2, 3, 2, 2]);
     }
 }

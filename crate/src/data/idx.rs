@@ -5,13 +5,17 @@ use crate::classifier::CLASSES;
 use crate::error::{Error, Result};
 use std::io::Read;
 
-/// Images as bytes (one per pixel, row-major) with their labels.
+/// Images as bytes with their labels: per image, `channels` planes of `rows` × `cols` bytes,
+/// row-major (the `[n, channels, rows, cols]` layout of a batch).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Images {
     pub pixels: Vec<u8>,
+    /// A class per image (0 for images without one: one's own).
     pub labels: Vec<u8>,
     pub rows: usize,
     pub cols: usize,
+    /// 1 (gray) or 3 (RGB).
+    pub channels: usize,
 }
 
 impl Images {
@@ -38,13 +42,27 @@ impl Images {
         if dims[1] == 0 || dims[2] == 0 {
             return Err(bad(name, format!("images of {}×{} pixels", dims[1], dims[2])));
         }
-        Ok(Self { pixels: pixels.to_vec(), labels: labels.to_vec(), rows: dims[1], cols: dims[2] })
+        Ok(Self::gray(pixels.to_vec(), labels.to_vec(), dims[1], dims[2]))
     }
 
-    /// Checks the image size the model expects.
-    pub fn expect_size(&self, name: &str, rows: usize, cols: usize) -> Result<()> {
-        if (self.rows, self.cols) != (rows, cols) {
-            return Err(bad(name, format!("images are {}×{}, the model needs {rows}×{cols}", self.rows, self.cols)));
+    /// Grayscale images of `rows` × `cols`.
+    pub fn gray(pixels: Vec<u8>, labels: Vec<u8>, rows: usize, cols: usize) -> Self {
+        Self { pixels, labels, rows, cols, channels: 1 }
+    }
+
+    /// Bytes per image.
+    pub fn image_len(&self) -> usize {
+        self.channels * self.rows * self.cols
+    }
+
+    /// Checks the image size and channels the model expects.
+    pub fn expect_shape(&self, name: &str, channels: usize, size: usize) -> Result<()> {
+        if (self.rows, self.cols) != (size, size) {
+            return Err(bad(name, format!("images are {}×{}, the model needs {size}×{size}", self.rows, self.cols)));
+        }
+        if self.channels != channels {
+            let kind = |c: usize| if c == 1 { "grayscale".to_string() } else { format!("{c}-channel") };
+            return Err(bad(name, format!("{} images, but the model draws {} ones", kind(self.channels), kind(channels))));
         }
         Ok(())
     }
@@ -129,7 +147,7 @@ mod tests {
     use std::io::Write;
 
     fn sample() -> Images {
-        Images { pixels: (0..2 * 3 * 4).map(|i| i as u8).collect(), labels: vec![7, 1], rows: 3, cols: 4 }
+        Images::gray((0..2 * 3 * 4).map(|i| i as u8).collect(), vec![7, 1], 3, 4)
     }
 
     fn gzip(bytes: &[u8]) -> Vec<u8> {
@@ -161,7 +179,7 @@ mod tests {
         let mut extra = images.clone();
         extra.push(0);
         assert!(error(&extra, &labels).contains("1 bytes after"));
-        let (_, one_label) = encode(&Images { pixels: vec![0; 12], labels: vec![3], rows: 3, cols: 4 });
+        let (_, one_label) = encode(&Images::gray(vec![0; 12], vec![3], 3, 4));
         assert!(error(&images, &one_label).contains("2 images but 1 labels"));
         let corrupt_gzip = &gzip(&images)[..20];
         assert!(error(corrupt_gzip, &labels).contains("not a valid gzip"));
@@ -172,6 +190,7 @@ mod tests {
         bad_label[9] = 10; // the second image's
         assert_eq!(error(&images, &bad_label), "test: label 10 of image 1 is not a class (0–9)");
         let loaded = Images::from_idx("t", &images, &labels).unwrap();
-        assert!(loaded.expect_size("t", 28, 28).unwrap_err().to_string().contains("3×4"));
+        assert!(loaded.expect_shape("t", 1, 28).unwrap_err().to_string().contains("3×4"));
+        assert!(Images { channels: 3, cols: 3, ..loaded.clone() }.expect_shape("t", 1, 3).unwrap_err().to_string().contains("3-channel images, but the model draws grayscale ones"));
     }
 }

@@ -1,12 +1,15 @@
-//! Training data: IDX files, and the batches a step sees.
+//! Training data: IDX files, one's own images, and the batches a step sees.
 
 mod batches;
 mod idx;
+pub mod own;
 
-pub use batches::{Batches, to_tensor};
+pub use batches::{Batches, to_images, to_tensor};
 pub use idx::{Images, encode};
 
 #[cfg(not(target_family = "wasm"))]
 mod files;
 #[cfg(not(target_family = "wasm"))]
 pub use files::{Split, load};
+#[cfg(feature = "folders")]
+pub mod folder;
