@@ -28,6 +28,14 @@ function recordFetches(page) {
 // script and its poster come at once).
 const isWidgetPayload = ({ path }) => /^pkg-sampler\/|^sampler\/(engine|worker)\.js$|^models\/.*\.safetensors$/.test(path);
 
+/** The long page in an 800×600 window, its fetches recorded from the start. */
+async function longPage() {
+  const page = await open(await env.chromium.newContext({ viewport: { width: 800, height: 600 } }), 'about:blank');
+  const fetched = recordFetches(page);
+  await page.goto(env.server.url + 'fixtures/long-page.html', { waitUntil: 'load' });
+  return { page, fetched };
+}
+
 async function settled(page, selector) {
   await page.waitForFunction((s) => ['ready', 'error'].includes(document.querySelector(s)?.getAttribute('state')), selector, { timeout: 60_000 });
   return page.$eval(selector, (el) => el.getAttribute('state'));
@@ -48,9 +56,7 @@ function looks(page, selector) {
 }
 
 test('on a long page nothing of the widget is fetched before it is near; scrolled to, it draws in place', { timeout: 120_000 }, async (t) => {
-  const page = await open(await env.chromium.newContext({ viewport: { width: 800, height: 600 } }), 'about:blank');
-  const fetched = recordFetches(page);
-  await page.goto(env.server.url + 'fixtures/long-page.html', { waitUntil: 'load' });
+  const { page, fetched } = await longPage();
   await page.waitForTimeout(1500); // time enough to start anything it would start
   assert.deepEqual(fetched.filter(isWidgetPayload).map((f) => f.path), [], 'fetched before being scrolled near');
   assert.equal(await page.$eval('#far', (el) => el.state), 'idle');
@@ -116,9 +122,7 @@ test("the poster is the widget's first frame, so the swap does not show", { time
 });
 
 test('loading="eager" fetches at once, however far down the widget is, written in the markup or set later', { timeout: 120_000 }, async () => {
-  const page = await open(await env.chromium.newContext({ viewport: { width: 800, height: 600 } }), 'about:blank');
-  const fetched = recordFetches(page);
-  await page.goto(env.server.url + 'fixtures/long-page.html');
+  const { page, fetched } = await longPage();
   await page.$eval('#farther', (el) => el.setAttribute('loading', 'eager'));
   assert.equal(await settled(page, '#farther'), 'ready');
   assert.equal(await page.$eval('#far', (el) => el.state), 'idle', 'the lazy one loaded too');
@@ -133,9 +137,7 @@ test('loading="eager" fetches at once, however far down the widget is, written i
 });
 
 test('removed and put back, or given another src while away, a widget shows the right model and redraws what changed', { timeout: 120_000 }, async () => {
-  const page = await open(await env.chromium.newContext({ viewport: { width: 800, height: 600 } }), 'about:blank');
-  const fetched = recordFetches(page);
-  await page.goto(env.server.url + 'fixtures/long-page.html');
+  const { page, fetched } = await longPage();
   // Another src while far away: the first model is never fetched.
   await page.$eval('#farther', (el) => el.setAttribute('src', '../models/mnist.safetensors'));
   await page.locator('#farther').scrollIntoViewIfNeeded();

@@ -177,7 +177,7 @@ test('www/package.json packs the widget, its inference-only wasm and the models,
   const www = new URL('../www/', import.meta.url);
   const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: www, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
   const files = pack.files.map((f) => f.path).sort();
-  for (const needed of ['package.json', 'sampler/began-sampler.js', 'sampler/picture.js', 'pkg-sampler/began_sampler.js', 'pkg-sampler/began_sampler_bg.wasm', 'models/mnist.safetensors', 'models/fashion.safetensors', 'models/mnist-poster.png', 'models/fashion-poster.png', 'models/README.md', 'sampler/engine.js', 'sampler/worker.js']) {
+  for (const needed of ['package.json', 'sampler/began-sampler.js', 'sampler/picture.js', 'pkg-sampler/began_sampler.js', 'pkg-sampler/began_sampler_bg.wasm', 'models/mnist.safetensors', 'models/fashion.safetensors', 'models/mnist-poster.png', 'models/fashion-poster.png', 'models/README.md', 'sampler/engine.js', 'sampler/engine-client.js', 'sampler/worker.js']) {
     assert.ok(files.includes(needed), `${needed} is not in the package: ${files.join(', ')}`);
   }
   assert.deepEqual(files.filter((f) => /^(pkg|js|data|vendor|fixtures)\/|^index\.html$|^embed\.html$/.test(f)), []);
