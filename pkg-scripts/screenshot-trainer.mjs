@@ -1,16 +1,21 @@
 // Redraws docs/trainer.png: the trainer page on MNIST at its defaults, as a visitor opens it,
-// after SECONDS (default 180) of training from Start; prints the step reached and the last
-// judged quality. A picture for the README, not a test.
+// after SECONDS_TRAINED (default 180) of training from Start; prints the step reached and the
+// last judged quality. A picture for the README, not a test. With OWN_IMAGES=DIR it trains on
+// that folder as "Your images" instead (chosen with the folder picker) and draws
+// docs/trainer-own-images.png.
 //   node pkg-scripts/screenshot-trainer.mjs           (needs www/pkg: pkg-scripts/build)
+//   cargo run -p began --example shapes -- /tmp/shapes && OWN_IMAGES=/tmp/shapes node pkg-scripts/screenshot-trainer.mjs
 import { resolve } from 'node:path';
 import { serve, browser, open, root, ready } from '../tests/harness.mjs';
 
 const SECONDS = Number(process.env.SECONDS_TRAINED ?? 180);
+const OWN = process.env.OWN_IMAGES;
 const server = await serve();
 const chromium = await browser();
 try {
   const context = await chromium.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await open(context, `${server.url}?dataset=mnist`);
+  const page = await open(context, `${server.url}?dataset=${OWN ? 'images' : 'mnist'}`);
+  if (OWN) await page.getByTestId('pick-folder').setInputFiles(OWN);
   await ready(page);
   await page.getByTestId('start').click();
   await page.waitForTimeout(SECONDS * 1000);
@@ -19,7 +24,8 @@ try {
   await page.waitForTimeout(3000);
   const text = async (id) => (await page.getByTestId(id).textContent()).trim();
   const figures = { seconds: SECONDS, step: Number(await text('step-count')), backend: await text('backend'), coverage: await text('coverage'), frechet: await text('frechet') };
-  await page.screenshot({ path: resolve(root, 'docs', 'trainer.png'), fullPage: true });
+  if (OWN) figures.images = await text('own-status');
+  await page.screenshot({ path: resolve(root, 'docs', OWN ? 'trainer-own-images.png' : 'trainer.png'), fullPage: true });
   if (page.errors.length) throw new Error(page.errors.join('\n'));
   console.log(JSON.stringify(figures));
 } finally {

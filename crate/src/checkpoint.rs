@@ -8,13 +8,15 @@
 //! - `generator_ema.<path>`: the moving average of G's weights, when `ema_decay` > 0;
 //!
 //! and in the header's metadata: `format` = `began-checkpoint`, `version`, `config` (the
-//! [`TrainConfig`] as JSON), `state` (step, learning rate, Adam step counts, plateau) and `crc32`
+//! [`TrainConfig`] as JSON), `state` (step, learning rate, Adam step counts, plateau), `data`
+//! (the training set, [`TrainedOn`] as JSON; absent in checkpoints from before it) and `crc32`
 //! of all tensor bytes in name order, so a corrupted file is refused, not half-loaded.
 //! An export (`format` = `began-weights`) holds only the weights and the model config; its
 //! generator is the one samples are drawn from (the moving average, if the run keeps one).
 
 use crate::adam::{Adam, Moments};
 use crate::config::{ModelConfig, TrainConfig};
+use crate::data::TrainedOn;
 use crate::ema::Ema;
 use crate::error::{Error, Result};
 use crate::model::{Discriminator, Generator};
@@ -37,9 +39,15 @@ struct State {
     plateau: Plateau,
 }
 
-/// Serialises the whole run, read back in one asynchronous device read.
-pub async fn to_bytes(trainer: &Trainer) -> Result<Vec<u8>> {
-    checkpoint_of(trainer, &read_run(trainer).await?)
+/// Serialises the whole run, trained on `data`, read back in one asynchronous device read.
+pub async fn to_bytes(trainer: &Trainer, data: Option<&TrainedOn>) -> Result<Vec<u8>> {
+    checkpoint_of(trainer, &read_run(trainer).await?, data)
+}
+
+/// The training set a checkpoint records, if it does (and reads as one); the tensors are not read.
+pub fn trained_on(bytes: &[u8]) -> Option<TrainedOn> {
+    let metadata = crate::weights::metadata(bytes, "").ok()?;
+    serde_json::from_str(metadata.get("data")?).ok()
 }
 
 /// A run kept as its last good state: the checkpoint, and the generator that samples are drawn
@@ -49,15 +57,15 @@ pub struct Kept {
     pub generator: Vec<u8>,
 }
 
-/// Both files of [`Kept`] from one device read of the run.
-pub async fn keep(trainer: &Trainer) -> Result<Kept> {
+/// Both files of [`Kept`] from one device read of the run, trained on `data`.
+pub async fn keep(trainer: &Trainer, data: Option<&TrainedOn>) -> Result<Kept> {
     let tensors = read_run(trainer).await?;
     let sampled = if trainer.ema.is_some() { "generator_ema." } else { "generator." };
     let generator: BTreeMap<String, HostTensor> = tensors
         .iter()
         .filter_map(|(name, t)| Some((format!("generator.{}", name.strip_prefix(sampled)?), t.clone())))
         .collect();
-    Ok(Kept { checkpoint: checkpoint_of(trainer, &tensors)?, generator: weights_of(trainer, &generator)? })
+    Ok(Kept { checkpoint: checkpoint_of(trainer, &tensors, data)?, generator: weights_of(trainer, &generator)? })
 }
 
 /// Every tensor of the run, named as in the file, in one read.
@@ -78,7 +86,7 @@ async fn read_run(trainer: &Trainer) -> Result<BTreeMap<String, HostTensor>> {
     reading.read().await
 }
 
-fn checkpoint_of(trainer: &Trainer, tensors: &BTreeMap<String, HostTensor>) -> Result<Vec<u8>> {
+fn checkpoint_of(trainer: &Trainer, tensors: &BTreeMap<String, HostTensor>, data: Option<&TrainedOn>) -> Result<Vec<u8>> {
     let state = State {
         step: trainer.step,
         lr: trainer.lr,
@@ -90,6 +98,9 @@ fn checkpoint_of(trainer: &Trainer, tensors: &BTreeMap<String, HostTensor>) -> R
         ("config".to_string(), to_json(&trainer.config)),
         ("state".to_string(), to_json(&state)),
     ]);
+    if let Some(data) = data {
+        metadata.insert("data".to_string(), to_json(data));
+    }
     serialize(CHECKPOINT_FORMAT, tensors, &mut metadata)
 }
 
@@ -240,7 +251,7 @@ mod tests {
         let model = ModelConfig::new().with_filters(2).with_hidden(4).with_latent(4);
         let mut trainer = Trainer::new(TrainConfig::new().with_model(model).with_batch_size(2), &Device::flex()).unwrap();
         block_on(trainer.step(Tensor::<4>::ones([2, 1, 28, 28], &Device::flex()).mul_scalar(0.5))).unwrap();
-        deserialize(&block_on(to_bytes(&trainer)).unwrap(), "run", CHECKPOINT_FORMAT).unwrap()
+        deserialize(&block_on(to_bytes(&trainer, None)).unwrap(), "run", CHECKPOINT_FORMAT).unwrap()
     }
 
     /// The checkpoint after `edit`, written again with a checksum that matches, as opened.

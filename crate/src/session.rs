@@ -5,7 +5,7 @@
 
 use crate::checkpoint;
 use crate::config::TrainConfig;
-use crate::data::{Batches, Images};
+use crate::data::{Batches, Images, TrainedOn};
 use crate::error::{Error, Result};
 use crate::grid::{GRID_SIDE, Picture, grid};
 use crate::named::read;
@@ -49,6 +49,8 @@ pub struct Session {
     held: Option<(u64, Vec<u8>)>,
     /// When, and at which step, the last [`Session::progress`] read was (the time per step).
     since: (Instant, u64),
+    /// The training set the checkpoint this run was resumed from records, if any.
+    resumed_from: Option<TrainedOn>,
 }
 
 impl Session {
@@ -60,7 +62,9 @@ impl Session {
 
     /// A run restored from checkpoint bytes; `file` names them in errors.
     pub fn resume(bytes: &[u8], file: &str, device: &Device, images: impl Into<Arc<Images>>) -> Result<Self> {
-        Self::around(checkpoint::from_bytes(bytes, file, device)?, images.into())
+        let resumed_from = checkpoint::trained_on(bytes);
+        let session = Self::around(checkpoint::from_bytes(bytes, file, device)?, images.into()).map_err(|e| naming(e, &resumed_from))?;
+        Ok(Self { resumed_from, ..session })
     }
 
     /// A fresh run of `config` that starts from the weights of an export or checkpoint; the file
@@ -77,7 +81,21 @@ impl Session {
         images: impl Into<Arc<Images>>,
         config: impl FnOnce() -> Result<TrainConfig>,
     ) -> Result<Self> {
-        Self::around(checkpoint::open(bytes, file, device, config)?, images.into())
+        // Only a checkpoint records its set: an export starts a new run.
+        let resumed_from = checkpoint::trained_on(bytes);
+        let session = Self::around(checkpoint::open(bytes, file, device, config)?, images.into()).map_err(|e| naming(e, &resumed_from))?;
+        Ok(Self { resumed_from, ..session })
+    }
+
+    /// The training set, as checkpoints record it.
+    pub fn trained_on(&self) -> TrainedOn {
+        TrainedOn::of(self.batches.images())
+    }
+
+    /// When this run was resumed from a checkpoint of another training set, what to tell the
+    /// user (see [`TrainedOn::change_to`]).
+    pub fn data_change(&self) -> Option<String> {
+        self.resumed_from.as_ref()?.change_to(&self.trained_on())
     }
 
     /// This run, at its current step, on `device` (another backend), on the same images. It is
@@ -134,7 +152,7 @@ impl Session {
         let shown = crate::data::to_images(&images, &picks, &inner);
         let batches = Batches::new(images, trainer.config.batch_size, trainer.config.seed)?;
         let since = (Instant::now(), trainer.step);
-        Ok(Self { trainer, batches, fixed_z, shown, last_good: None, held: None, since })
+        Ok(Self { trainer, batches, fixed_z, shown, last_good: None, held: None, since, resumed_from: None })
     }
 
     /// Runs `n` steps (at least one), then reads their mean losses: one small async read.
@@ -207,7 +225,7 @@ impl Session {
     /// then every tensor at once).
     pub async fn save(&self) -> Result<Vec<u8>> {
         self.trainer.check().await?;
-        checkpoint::to_bytes(&self.trainer).await
+        checkpoint::to_bytes(&self.trainer, Some(&self.trained_on())).await
     }
 
     /// Keeps the current state as the last good one ([`Session::restored_on`] goes back to it)
@@ -215,7 +233,7 @@ impl Session {
     /// last good state left as it was, if the run has diverged. Two device reads, as `save`.
     pub async fn keep(&mut self) -> Result<Kept> {
         self.trainer.check().await?;
-        let kept = checkpoint::keep(&self.trainer).await?;
+        let kept = checkpoint::keep(&self.trainer, Some(&self.trained_on())).await?;
         self.last_good = Some((self.trainer.step, kept.checkpoint.clone()));
         Ok(kept)
     }
@@ -223,6 +241,14 @@ impl Session {
     /// The weights alone (safetensors), for the sampler widget and other tools.
     pub async fn export(&self) -> Result<Vec<u8>> {
         checkpoint::export(&self.trainer).await
+    }
+}
+
+/// Data that does not fit a resumed run's model, with the set the run was trained on.
+fn naming(error: Error, trained_on: &Option<TrainedOn>) -> Error {
+    match (error, trained_on) {
+        (Error::BadData { file, reason }, Some(on)) => Error::BadData { file, reason: format!("{reason}: this run was trained on {}", on.describe()) },
+        (error, _) => error,
     }
 }
 
@@ -289,6 +315,25 @@ mod tests {
         assert_eq!(next.stats, next_resumed.stats);
         assert_eq!(block_on(session.k()).unwrap(), next.stats.k);
         assert!(before.stats.k >= 0.0);
+    }
+
+    #[test]
+    fn a_checkpoint_records_its_training_set_and_a_resume_on_another_says_so() {
+        use crate::data::Origin;
+        let mnist = images().with_origin(Origin::dataset("mnist"));
+        let session = Session::new(config(), &Device::flex(), mnist.clone()).unwrap();
+        let bytes = block_on(session.save()).unwrap();
+        let recorded = checkpoint::trained_on(&bytes).unwrap();
+        assert_eq!((recorded.origin.dataset.as_str(), recorded.images, recorded.size, recorded.channels), ("mnist", 64, 28, 1));
+        assert_eq!(Session::resume(&bytes, "saved", &Device::flex(), mnist).unwrap().data_change(), None);
+        let fashion = images().with_origin(Origin::dataset("fashion"));
+        let change = Session::resume(&bytes, "saved", &Device::flex(), fashion.clone()).unwrap().data_change();
+        assert_eq!(change.as_deref(), Some("This run was trained on MNIST; it goes on training on Fashion-MNIST."));
+        let opened = Session::open(&bytes, "saved", &Device::flex(), fashion.clone(), || Ok(config())).unwrap();
+        assert!(opened.data_change().is_some());
+        // An export starts a new run: nothing to say.
+        let export = block_on(session.export()).unwrap();
+        assert_eq!(Session::open(&export, "export", &Device::flex(), fashion, || Ok(config())).unwrap().data_change(), None);
     }
 
     #[test]

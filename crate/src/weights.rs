@@ -130,7 +130,7 @@ pub(crate) fn serialize(format: &str, tensors: &BTreeMap<String, HostTensor>, me
 }
 
 /// The header's metadata, checked to describe exactly these bytes; the tensors are not read.
-fn metadata(bytes: &[u8], file: &str) -> Result<HashMap<String, String>> {
+pub(crate) fn metadata(bytes: &[u8], file: &str) -> Result<HashMap<String, String>> {
     let (_, header) = SafeTensors::read_metadata(bytes)
         .map_err(|e| Error::BadCheckpoint { file: file.to_string(), reason: format!("not a complete safetensors file ({e:?})") })?;
     Ok(header.metadata().clone().unwrap_or_default())

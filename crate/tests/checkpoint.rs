@@ -36,7 +36,7 @@ fn resuming_gives_the_same_next_losses_as_never_stopping() {
     let mut batches = Batches::new(common::mnist(256), 16, 11).unwrap();
     let mut trainer = Trainer::new(config(), &Device::flex()).unwrap();
     steps(&mut trainer, &mut batches, 5);
-    let bytes = block_on(to_bytes(&trainer)).unwrap();
+    let bytes = block_on(to_bytes(&trainer, None)).unwrap();
     let uninterrupted = steps(&mut trainer, &mut batches, 4);
 
     let mut resumed = from_bytes(&bytes, "test", &Device::flex()).unwrap();
@@ -52,7 +52,7 @@ fn a_file_opens_as_its_format_says_not_as_its_error_text_reads() {
     let mut batches = Batches::new(common::mnist(256), 16, 11).unwrap();
     let mut trainer = Trainer::new(config(), &Device::flex()).unwrap();
     steps(&mut trainer, &mut batches, 2);
-    let (run, weights) = (block_on(to_bytes(&trainer)).unwrap(), block_on(export(&trainer)).unwrap());
+    let (run, weights) = (block_on(to_bytes(&trainer, None)).unwrap(), block_on(export(&trainer)).unwrap());
     assert_eq!(FileKind::of(&run, "run").unwrap(), FileKind::Checkpoint);
     assert_eq!(FileKind::of(&weights, "model").unwrap(), FileKind::Weights);
 
@@ -81,7 +81,7 @@ fn a_file_opens_as_its_format_says_not_as_its_error_text_reads() {
 #[test]
 fn damaged_or_foreign_files_are_errors_with_context() {
     let trainer = Trainer::new(config(), &Device::flex()).unwrap();
-    let bytes = block_on(to_bytes(&trainer)).unwrap();
+    let bytes = block_on(to_bytes(&trainer, None)).unwrap();
     let error = |bytes: &[u8]| from_bytes(bytes, "ckpt", &Device::flex()).err().expect("should fail").to_string();
 
     assert!(error(&bytes[..bytes.len() - 7]).contains("not a complete safetensors file"));
@@ -144,7 +144,7 @@ fn a_run_from_weights_starts_afresh_with_the_files_networks_and_shape() {
     steps(&mut tuned, &mut batches, 2); // and it trains
 
     // A checkpoint serves as well; anything else is refused with the file's name.
-    assert!(began::checkpoint::from_weights(&block_on(to_bytes(&source)).unwrap(), "ckpt", TrainConfig::new(), &device).is_ok());
+    assert!(began::checkpoint::from_weights(&block_on(to_bytes(&source, None)).unwrap(), "ckpt", TrainConfig::new(), &device).is_ok());
     let error = began::checkpoint::from_weights(b"nonsense", "nonsense.safetensors", TrainConfig::new(), &device).err().unwrap();
     assert!(error.to_string().contains("nonsense.safetensors"), "{error}");
 }
@@ -152,7 +152,7 @@ fn a_run_from_weights_starts_afresh_with_the_files_networks_and_shape() {
 #[test]
 fn a_checkpoint_written_before_a_config_field_existed_still_loads_with_its_default() {
     let trainer = Trainer::new(config(), &Device::flex()).unwrap();
-    let bytes = block_on(to_bytes(&trainer)).unwrap();
+    let bytes = block_on(to_bytes(&trainer, None)).unwrap();
     // Rewrite the header's config without `g_lr_scale`, as files from before it was added have it.
     let header_len = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
     let mut header: serde_json::Value = serde_json::from_slice(&bytes[8..8 + header_len]).unwrap();
@@ -181,7 +181,7 @@ fn the_moving_average_of_g_is_kept_resumed_and_exported() {
     assert_ne!(sample(&trainer), trained, "samples come from the average, not from G as trained");
 
     // A checkpoint restores the average itself, so a resumed run draws the same samples.
-    let bytes = block_on(to_bytes(&trainer)).unwrap();
+    let bytes = block_on(to_bytes(&trainer, None)).unwrap();
     let resumed = from_bytes(&bytes, "test", &Device::flex()).unwrap();
     assert_eq!(sample(&resumed), sample(&trainer));
     // The export's generator is the average: what the widget draws is what the page showed.
@@ -190,7 +190,7 @@ fn the_moving_average_of_g_is_kept_resumed_and_exported() {
 
     // A checkpoint from a run without the average resumes with it starting at G's weights.
     let plain = Trainer::new(config.clone().with_ema_decay(0.0), &Device::flex()).unwrap();
-    let without = block_on(to_bytes(&plain)).unwrap();
+    let without = block_on(to_bytes(&plain, None)).unwrap();
     let loaded = from_bytes(&without, "old", &Device::flex()).unwrap();
     assert!(loaded.ema.is_none(), "its config has no average");
 }

@@ -336,6 +336,28 @@ fn train_on_a_folder_of_ones_own_images_in_rgb_or_gray_reporting_what_it_skipped
         let config: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("config.json")).unwrap()).unwrap();
         assert_eq!((config["model"]["image_size"].as_u64(), config["model"]["base_size"].as_u64()), (Some(32), Some(8)));
     }
+    // The checkpoint records the set: resumed on other images it says so, on images that do not
+    // fit its model it names the set it was trained on.
+    let more = dir.join("more");
+    shapes(&more, 24, 40);
+    let checkpoint = dir.join("run-auto/checkpoint.safetensors");
+    let resumed = dir.join("resumed");
+    let resume = |folder: &Path, extra: &[&str]| {
+        let mut args = vec!["train", "--images", folder.to_str().unwrap(), "--resume", checkpoint.to_str().unwrap(), "--steps", "3"];
+        args.extend(["--size", "32", "--log-every", "1", "--out", resumed.to_str().unwrap()]);
+        args.extend(extra);
+        began(&args)
+    };
+    let output = resume(&more, &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let said = "This run was trained on your images “set” (20 of 32×32 RGB); it goes on training on your images “more” (24 of 32×32 RGB).";
+    assert!(stderr(&output).contains(said), "{}", stderr(&output));
+    let output = resume(&set, &[]);
+    assert!(output.status.success() && !stderr(&output).contains("was trained on"), "{}", stderr(&output));
+    let output = resume(&set, &["--channels", "1"]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("this run was trained on your images “set” (20 of 32×32 RGB)"), "{}", stderr(&output));
+
     // Too few, none, or a judge that cannot judge them: one line each, no run.
     let few = dir.join("few");
     shapes(&few, 5, 40);

@@ -4,7 +4,7 @@
 #![cfg(target_family = "wasm")]
 
 use began::data::{Images, encode};
-use began::web::dataset::Dataset;
+use began::web::dataset::{Dataset, ImageGathering};
 use began::web::judge::{BestState, WebJudge};
 use began::web::sampler::{WebSampler, slerp};
 use began::web::trainer::WebTrainer;
@@ -28,7 +28,7 @@ fn idx() -> (Vec<u8>, Vec<u8>) {
 
 fn dataset() -> Dataset {
     let (images, labels) = idx();
-    Dataset::parse(&images, &labels).map_err(message).unwrap()
+    Dataset::parse(&images, &labels, "mnist").map_err(message).unwrap()
 }
 
 fn small_config() -> JsValue {
@@ -94,12 +94,38 @@ async fn a_training_step_on_webgpu_then_a_lost_device_is_an_error_not_a_panic() 
     two_steps_on("cpu").await;
 }
 
+/// One's own images as the page's worker hands them over (RGBA squares from a canvas): the model
+/// follows them (32×32 RGB), its pictures are RGB, and what was skipped is reported.
+#[wasm_bindgen_test]
+async fn ones_own_rgb_images_make_a_model_that_draws_rgb() {
+    let mut gathering = ImageGathering::new(32).map_err(message).unwrap();
+    assert!(!gathering.wants("notes.txt", b"hello"));
+    assert_eq!(gathering.crop("small.png", 40, 30), None);
+    assert_eq!(gathering.crop("wide.png", 40, 32), Some(vec![4, 0, 32]));
+    for i in 0..16u8 {
+        let rgba: Vec<u8> = (0..32 * 32).flat_map(|p| [(p % 32) as u8 * 8, i * 16, 200, 255]).collect();
+        assert!(gathering.wants("shape.png", b"\x89PNG\r\n\x1a\n"));
+        gathering.push(&rgba).map_err(message).unwrap();
+    }
+    assert!(gathering.colour());
+    let dataset = gathering.finish("shapes", None).map_err(message).unwrap();
+    let report = dataset.report().unwrap();
+    assert_eq!((number(&report, "images"), number(&report, "size"), number(&report, "channels")), (16.0, 32.0, 3.0));
+    let skipped = js_sys::Array::from(&Reflect::get(&report, &"skipped".into()).unwrap());
+    assert_eq!(skipped.length(), 2, "notes.txt, and the image too small for 32");
+    assert_eq!(Reflect::get(&report, &"name".into()).unwrap().as_string().as_deref(), Some("shapes"));
+    let trainer = WebTrainer::create(small_config(), "cpu".into(), &dataset).await.map_err(message).unwrap();
+    JsFuture::from(trainer.step(1)).await.map_err(message).unwrap();
+    let samples = JsFuture::from(trainer.samples()).await.map_err(message).unwrap();
+    assert_eq!((number(&samples, "width"), number(&samples, "channels")), (8.0 * 33.0 + 1.0, 3.0));
+}
+
 #[wasm_bindgen_test]
 async fn a_bad_dataset_buffer_is_an_error_not_a_panic() {
     let (images, labels) = idx();
-    let error = Dataset::parse(b"this is not an IDX file", &labels).err().expect("should fail");
-    assert!(message(error).starts_with("BadData: dataset images: wrong magic number"));
-    let error = Dataset::parse(&images[..1000], &labels).err().expect("should fail");
+    let error = Dataset::parse(b"this is not an IDX file", &labels, "mnist").err().expect("should fail");
+    assert!(message(error).starts_with("BadData: mnist images: wrong magic number"));
+    let error = Dataset::parse(&images[..1000], &labels, "mnist").err().expect("should fail");
     assert!(message(error).contains("truncated"));
 }
 

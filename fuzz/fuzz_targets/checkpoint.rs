@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     let pixels = (0..batch * channels * size * size).map(|i| (i * 37 % 256) as u8).collect();
-    let images = Images { pixels, labels: vec![0; batch], rows: size, cols: size, channels };
+    let images = Images { pixels, labels: vec![0; batch], rows: size, cols: size, channels, origin: Default::default() };
     let mut session = Session::open(data, "fuzz", device, images, config).expect("a file that opened opens again");
     let _ = futures_lite::future::block_on(session.step(1));
 });

@@ -1,6 +1,7 @@
 // Run control: the buttons, the Space key and the form's fields, as commands to the run, and
 // which buttons each of the worker's states allows.
 import { State } from './protocol.js';
+import { OWN } from './own-images-picker.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -15,13 +16,17 @@ export function showStatus(state, text) {
   document.body.dataset.state = state;
 }
 
-/** Wires the controls to `run` (run.js); `figures` redraws the progress, `showError` says what is wrong. */
-export function wireControls({ settings, run, figures, showError }) {
-  $('start').addEventListener('click', () => run.play());
+/**
+ * Wires the controls to `run` (run.js); `figures` redraws the progress, `own` (own-images-picker.js)
+ * asks for images when "Your images" has none yet, `showError` says what is wrong.
+ */
+export function wireControls({ settings, run, figures, own, showError }) {
+  $('start').addEventListener('click', () => (own.waiting() ? own.prompt() : run.play()));
   $('pause').addEventListener('click', () => run.pause());
   $('step').addEventListener('click', () => run.stepOnce());
   $('reset').addEventListener('click', () => {
-    if (settings.valid()) run.create();
+    if (own.waiting()) own.prompt();
+    else if (settings.valid()) run.create();
     else showError('Some settings are out of range (marked in red): fix them, then press Reset.');
   });
   $('settings').addEventListener('submit', (event) => event.preventDefault());
@@ -47,8 +52,13 @@ export function wireControls({ settings, run, figures, showError }) {
       if (input.type === 'number' && settings.read(input.id) === null) return;
       if (input.id === 'backend-choice' && run.step > 0) return run.move(input.value);
       const label = document.querySelector(`label[for="${input.id}"]`).textContent.trim();
+      // "Your images" with none chosen yet: the current run stays until they are; back to the
+      // set it trains on, it is still there.
+      if (own.waiting()) return own.prompt();
+      if (input.id === 'dataset' && run.data?.dataset === input.value && input.value !== OWN) return own.showPanel();
       if (run.step > 0 && !(await confirmReset(label.toLowerCase()))) {
         input.value = input.dataset.previous ?? input.value;
+        own.showPanel();
         settings.read(input.id);
         return;
       }
@@ -66,7 +76,7 @@ export function wireControls({ settings, run, figures, showError }) {
 }
 
 /** Asks before a change that needs a new model; resolves to true to go ahead. */
-function confirmReset(what) {
+export function confirmReset(what) {
   const dialog = $('confirm');
   $('confirm-text').textContent = `Changing ${what} changes the model, so training starts over from step 0.`;
   dialog.returnValue = '';

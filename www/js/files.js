@@ -2,15 +2,17 @@
 // model fine-tuned, each kept state autosaved, and the autosave offered after a reload. The
 // storage itself (IndexedDB, the download link) is storage.js's.
 import { Reason } from './protocol.js';
+import { OWN } from './own-images-picker.js';
 import { autosave, autosaved, forget, download, ago } from './storage.js';
 
 const $ = (id) => document.getElementById(id);
 
 /**
- * Wires the page's file buttons to `run` (run.js); `settings` names the dataset, `showError` says
- * what went wrong. Returns what the run's view calls: {kept, saved, weights}, and offerAutosave.
+ * Wires the page's file buttons to `run` (run.js); `settings` names the dataset, `own` (the
+ * "Your images" panel) resumes a run on one's own images once they are chosen again, `showError`
+ * says what went wrong. Returns what the run's view calls: {kept, saved, weights}, and offerAutosave.
  */
-export function wireFiles({ settings, run, showError }) {
+export function wireFiles({ settings, run, own, showError }) {
   $('download-checkpoint').addEventListener('click', () => run.save(Reason.DOWNLOAD));
   $('export-generator').addEventListener('click', () => run.exportWeights());
   $('upload-checkpoint').addEventListener('change', async (event) => {
@@ -21,6 +23,7 @@ export function wireFiles({ settings, run, showError }) {
     run.create({ checkpoint: await file.arrayBuffer() });
   });
   $('start-pretrained').addEventListener('click', async () => {
+    if (settings.dataset() === OWN) return showError('There is no pretrained model for your own images: the shipped ones draw 28×28 MNIST and Fashion-MNIST.');
     const url = `models/${settings.dataset()}.safetensors`;
     try {
       const response = await fetch(url);
@@ -34,7 +37,7 @@ export function wireFiles({ settings, run, showError }) {
   return {
     /** A kept state (the worker's checkpoint, reason 'keep'): autosaved, past step 0. */
     kept({ bytes, step }) {
-      if (step > 0) autosave(bytes, step, settings.dataset());
+      if (step > 0) autosave(bytes, step, settings.dataset(), run.data?.name);
     },
     /** A checkpoint asked for by `save`. */
     saved({ bytes, step, reason }) {
@@ -47,13 +50,16 @@ export function wireFiles({ settings, run, showError }) {
     async offerAutosave() {
       const saved = await autosaved();
       if (!saved) return;
-      const name = saved.dataset === 'fashion' ? 'Fashion-MNIST' : 'MNIST';
-      $('offer-text').textContent = `Your ${name} run from ${ago(saved.savedAt)} was saved at step ${saved.step}. Resume it?`;
+      const ownImages = saved.dataset === OWN;
+      const name = ownImages ? `your images “${saved.name}”` : saved.dataset === 'fashion' ? 'Fashion-MNIST' : 'MNIST';
+      const how = ownImages ? ' Resume it (you will be asked for the same images: they are not stored)?' : ' Resume it?';
+      $('offer-text').textContent = `Your run on ${name} from ${ago(saved.savedAt)} was saved at step ${saved.step}.${how}`;
       $('resume-offer').hidden = false;
       $('offer-resume').onclick = () => {
         $('resume-offer').hidden = true;
         settings.input('dataset').value = saved.dataset;
-        run.create({ checkpoint: saved.bytes });
+        if (ownImages) own.resumeWhenChosen(saved.bytes, saved.name);
+        else run.create({ checkpoint: saved.bytes });
       };
       $('offer-discard').onclick = () => {
         $('resume-offer').hidden = true;

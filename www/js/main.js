@@ -6,7 +6,8 @@ import { Run } from './run.js';
 import { Figures } from './figures.js';
 import { Judging } from './judging.js';
 import { wireFiles } from './files.js';
-import { wireControls, showStatus } from './controls.js';
+import { wireControls, showStatus, confirmReset } from './controls.js';
+import { OwnImages, OWN } from './own-images-picker.js';
 import { State } from './protocol.js';
 
 const $ = (id) => document.getElementById(id);
@@ -18,6 +19,13 @@ function showError(text) {
   $('error').hidden = false;
 }
 $('error-close').addEventListener('click', () => ($('error').hidden = true));
+
+/** Something to know that is not an error (e.g. a run resumed on another training set). */
+function showNotice(text) {
+  $('notice-text').textContent = text;
+  $('notice').hidden = false;
+}
+$('notice-close').addEventListener('click', () => ($('notice').hidden = true));
 
 const figures = new Figures(settings);
 const judging = new Judging({
@@ -37,11 +45,16 @@ const run = new Run(settings, {
     settings.show(message.config);
     figures.ready(message);
     judging.every(message.keep_every);
+    if (message.data_change) showNotice(message.data_change);
   },
+  imagesProgress: (message) => own.progress(message),
+  imagesGathered: (report, chosen) => own.gathered(report, chosen),
+  imagesFailed: (message) => own.failed(message),
   stats: (stats) => figures.stats(stats),
   picture: (message) => figures.picture(message),
   kept: (message) => {
-    judging.judge(message.step, message.generator, settings.dataset());
+    // One's own images have no classifier to judge samples by: the panel says so instead.
+    if (settings.dataset() !== OWN) judging.judge(message.step, message.generator, settings.dataset());
     keeping.kept(message);
   },
   held: (step) => judging.held(step),
@@ -50,8 +63,9 @@ const run = new Run(settings, {
   weights: (message) => keeping.weights(message),
   error: showError,
 });
-const keeping = wireFiles({ settings, run, showError });
-wireControls({ settings, run, figures, showError });
+const own = new OwnImages({ run, settings, confirm: confirmReset, showError });
+const keeping = wireFiles({ settings, run, own, showError });
+wireControls({ settings, run, figures, own, showError });
 
 // ?debug=1: hooks for tests and demos of the recovery paths.
 if (new URLSearchParams(location.search).has('debug')) {
@@ -69,6 +83,7 @@ if (new URLSearchParams(location.search).has('debug')) {
 }
 
 run.start();
-if (settings.valid()) run.create();
+if (own.waiting()) own.prompt();
+else if (settings.valid()) run.create();
 else run.setState(State.FAILED, 'Fix the settings marked in red, then press Reset.');
 keeping.offerAutosave();

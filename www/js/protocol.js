@@ -3,8 +3,14 @@
 // the training state; the page only sends commands and draws what comes back.
 //
 // Page → worker ({type, ...}):
+//   images  {files, name, size, channels}   pause, and gather one's own images into the set that
+//           dataset 'images' trains on: files [{path, blob}] (Files, or .zip files whose entries
+//           count as files), name: what the set is called (the folder or zip), size 28 | 32 |
+//           64, channels 1 | 3 | null (what the images are). Answered by images-progress
+//           messages, then `images` or `images-failed`; the page then sends `create`.
 //   create  {config, backend, dataset, checkpoint, weights}  new session; config is a partial
-//           TrainConfig, backend 'auto' | 'webgpu' | 'cpu', dataset 'mnist' | 'fashion';
+//           TrainConfig, backend 'auto' | 'webgpu' | 'cpu', dataset 'mnist' | 'fashion' |
+//           'images' (the images gathered last; the model's image size and channels follow them);
 //           checkpoint and weights are ArrayBuffers or null. A checkpoint (a file the user chose,
 //           or the page's own copy) is read by its `format`: a checkpoint resumes, an export
 //           starts a fresh run of config from its weights; weights (an export, e.g. a shipped
@@ -29,12 +35,21 @@
 //   status  {state, message}     state (State below): 'loading' | 'ready' | 'running' | 'paused'
 //                                | 'done' | 'failed' (no session: the page offers Reset);
 //                                message: what to show.
-//   ready   {backend, reason, config, step, k, parses, keep_every}   a session exists (after
+//   images-progress {done, total, used, skipped}   gathering: files looked at of total, images
+//                                kept and files skipped so far.
+//   images  {report}             gathered: report is {dataset: 'images', name, images, size,
+//                                channels, skipped: [{file, why}]} (Rust's Dataset.report).
+//   images-failed {name, message}   nothing usable (e.g. fewer than 16 images): the set before,
+//                                if any, stays.
+//   ready   {backend, reason, config, step, k, parses, keep_every, data, data_change}   a session exists (after
 //                                create, a move or a recovery): backend 'webgpu' | 'cpu', reason:
 //                                why it runs there, config: its whole TrainConfig, k: k_t; parses:
 //                                datasets the worker has parsed (one per dataset used: every
 //                                session shares the parse; the page's ?debug=1 hook shows it);
-//                                keep_every: Rust's steps between kept (and judged) states.
+//                                keep_every: Rust's steps between kept (and judged) states;
+//                                data: the training set's report (as `images` gives); data_change:
+//                                when a checkpoint of another set was resumed, a sentence saying
+//                                which set each is (else undefined).
 //   stats   {stats, memory}      means over the last call: step, steps, loss_real, loss_fake,
 //                                loss_d, loss_g, k, m_global, lr, epoch, ms_per_step; memory: the
 //                                bytes of the worker's wasm memory (for the benchmarks).
@@ -68,6 +83,7 @@
 //   quality-unavailable {run, step, message}   no judge for this dataset, or these bytes failed.
 
 export const ToWorker = Object.freeze({
+  IMAGES: 'images',
   CREATE: 'create',
   MOVE: 'move',
   HOLD: 'hold',
@@ -99,6 +115,9 @@ export const Reason = Object.freeze({ KEEP: 'keep', DOWNLOAD: 'download' });
 
 export const FromWorker = Object.freeze({
   STATUS: 'status',
+  IMAGES_PROGRESS: 'images-progress',
+  IMAGES: 'images',
+  IMAGES_FAILED: 'images-failed',
   READY: 'ready',
   STATS: 'stats',
   PICTURE: 'picture',

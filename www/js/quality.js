@@ -54,7 +54,13 @@ export class QualityPanel {
     this.root.dataset.points = '0';
     this.curve.setData([]);
     for (const id of ['coverage', 'frechet', 'kl']) $(this.root, id).textContent = '–';
-    $(this.root, 'quality-note').textContent = `Judged ${this.cadence()}, from the first kept state on.`;
+    // Judging needs a classifier of the dataset's classes: one's own images have none.
+    const off = !(dataset in CLASS_NAMES);
+    this.root.toggleAttribute('data-off', off);
+    document.getElementById('chart-quality').hidden = off;
+    $(this.root, 'quality-note').textContent = off
+      ? 'Off for your own images: judging samples takes a classifier trained on the classes of the dataset, and your images have none. Watch the samples, and M_global, which falls as they improve.'
+      : `Judged ${this.cadence()}, from the first kept state on.`;
     this.drawHistogram(null);
     $(this.root, 'collapse-warning').hidden = true;
   }

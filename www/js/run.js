@@ -11,7 +11,8 @@ export class Run {
   /**
    * `settings` (settings.js) gives each session its config. `view` draws what the worker says:
    * {status(state, text), newRun(), ready(message), stats(stats), picture(message), kept(message),
-   * held(step), saved(message), weights(message), error(text), crashed()}; newRun comes before
+   * held(step), saved(message), weights(message), error(text), crashed(), imagesProgress(message),
+   * imagesGathered(report, chosen), imagesFailed(message)}; newRun comes before
    * the first ready of a run, crashed when a new worker replaces one (what it held is gone).
    */
   constructor(settings, view) {
@@ -27,6 +28,10 @@ export class Run {
     this.startOver = true;
     /** Start was pressed while a model was being built (e.g. the click that blurred an edited field). */
     this.startWhenReady = false;
+    /** The last `images` message: a worker started after a crash gathers them again. */
+    this.images = null;
+    /** The images being gathered were just chosen: a new run starts on them when they are. */
+    this.chosenImages = false;
   }
 
   /** Starts the worker and the watchdog. */
@@ -55,6 +60,15 @@ export class Run {
 
   send(message, transfer = []) {
     this.worker.postMessage(message, transfer);
+  }
+
+  /** One's own images, {files, name, size, channels}, gathered in the worker (see protocol.js). */
+  gather(images) {
+    this.pause();
+    this.setState(State.LOADING, 'Reading your images…');
+    this.images = images;
+    this.chosenImages = true;
+    this.send({ type: ToWorker.IMAGES, ...images });
   }
 
   /**
@@ -139,6 +153,8 @@ export class Run {
     this.view.error(`The training worker stopped: ${message}.${from}`);
     this.view.crashed();
     this.startWorker();
+    // The new worker has no set of one's own: it reads the same files again first (queued).
+    if (this.images) this.send({ type: ToWorker.IMAGES, ...this.images });
     this.create(this.kept ? { checkpoint: this.kept.bytes, backend: 'cpu', continues: true } : {});
   }
 
@@ -155,6 +171,8 @@ export class Run {
         }
         this.step = message.step;
         this.parses = message.parses;
+        /** The session's training set (Rust's Dataset.report). */
+        this.data = message.data;
         this.view.ready(message);
         break;
       case FromWorker.STATS:
@@ -162,6 +180,18 @@ export class Run {
         this.callMs = message.stats.ms_per_step * message.stats.steps;
         this.step = message.stats.step;
         this.view.stats(message.stats);
+        break;
+      case FromWorker.IMAGES_PROGRESS:
+        this.view.imagesProgress(message);
+        break;
+      case FromWorker.IMAGES:
+        // Gathered again after a crash, the run goes on as the crash path created it.
+        this.view.imagesGathered(message.report, this.chosenImages);
+        this.chosenImages = false;
+        break;
+      case FromWorker.IMAGES_FAILED:
+        this.chosenImages = false;
+        this.view.imagesFailed(message.message);
         break;
       case FromWorker.PICTURE:
         this.view.picture(message);

@@ -4,10 +4,10 @@ import { get, set, del } from '../vendor/idb-keyval.js';
 
 const AUTOSAVE = 'began-autosave';
 
-/** Stores the latest good checkpoint of the run: {bytes, step, dataset, savedAt}. */
-export async function autosave(bytes, step, dataset) {
+/** Stores the latest good checkpoint of the run: {bytes, step, dataset, name, savedAt}; name: one's own images'. */
+export async function autosave(bytes, step, dataset, name) {
   try {
-    await set(AUTOSAVE, { bytes, step, dataset, savedAt: Date.now() });
+    await set(AUTOSAVE, { bytes, step, dataset, name, savedAt: Date.now() });
   } catch (error) {
     console.warn('autosave failed (private mode or storage full?)', error);
   }

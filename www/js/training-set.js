@@ -1,10 +1,32 @@
-// The training set of the worker's sessions: fetched and parsed once per dataset, in the worker.
+// The training set of the worker's sessions, parsed once and shared by every session made since:
+// MNIST or Fashion-MNIST (fetched and parsed in the worker), or one's own images (gathered by
+// own-images.js from files the page hands over).
 import { Dataset } from '../pkg/began.js';
+import schema from '../config-schema.json' with { type: 'json' };
 
-let data = null; // {name, dataset}: the set parsed last, shared by every session made since
+/** The `dataset` of one's own images, as Rust names it (data::OWN). */
+export const OWN = schema.own_images.dataset;
+
+let data = null; // {name, dataset}: the set parsed last
+let own = null; // the Dataset of one's own images gathered last
+
+let current = null; // the set the worker's sessions train on now
+let retired = []; // own images replaced while still current: freed once they are not
 
 /** The named training set (a wasm Dataset handle), parsed unless it is the one parsed last. */
 export async function trainingSet(name) {
+  current = await named(name);
+  // Only the handles are dropped: a session still training on old images keeps them.
+  for (const handle of retired) if (handle !== current) handle.free();
+  retired = retired.filter((handle) => handle === current);
+  return current;
+}
+
+async function named(name) {
+  if (name === OWN) {
+    if (!own) throw Object.assign(new Error('no images of your own yet: drop a folder or a .zip of images, or choose them'), { name: 'BadData' });
+    return own;
+  }
   if (data?.name === name) return data.dataset;
   const get = async (file) => {
     const url = new URL(`../data/${name}/${file}`, import.meta.url);
@@ -13,12 +35,18 @@ export async function trainingSet(name) {
     return new Uint8Array(await response.arrayBuffer());
   };
   const [images, labels] = await Promise.all([get('train-images-idx3-ubyte.gz'), get('train-labels-idx1-ubyte.gz')]);
-  const parsed = Dataset.parse(images, labels);
+  const parsed = Dataset.parse(images, labels, name);
   // Only this handle is dropped: a session still training on the old set keeps its images.
   data?.dataset.free();
   data = { name, dataset: parsed };
   return parsed;
 }
 
-/** The set parsed last (what a move times the backends on). */
-export const lastParsed = () => data?.dataset;
+/** One's own images, gathered: the set `trainingSet(OWN)` gives from now on. */
+export function useOwn(dataset) {
+  if (own) retired.push(own);
+  own = dataset;
+}
+
+/** The set the sessions train on now (what a move times the backends on). */
+export const lastParsed = () => current;

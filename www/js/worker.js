@@ -5,7 +5,8 @@
 import init, { WebTrainer, Dataset, lose_webgpu_device } from '../pkg/began.js';
 import { ToWorker, FromWorker, State, Reason, CALL_MS, DRAW_EVERY_MS } from './protocol.js';
 import { chooseBackend, timeSession, onChosen } from './backend.js';
-import { trainingSet, lastParsed } from './training-set.js';
+import { trainingSet, lastParsed, useOwn, OWN } from './training-set.js';
+import { gatherImages } from './own-images.js';
 
 const wasmReady = init();
 
@@ -34,8 +35,17 @@ async function choose(requested, config, dataset) {
   return { ...(await chooseBackend(requested, (b) => timeSession(b, config, dataset))), requested };
 }
 
+/** Decodes one's own images into the set that `create` with their dataset trains on. */
+async function gather(message) {
+  status(State.LOADING, 'Reading your images…');
+  await wasmReady;
+  const dataset = await gatherImages(message, (progress) => post({ type: FromWorker.IMAGES_PROGRESS, ...progress }));
+  useOwn(dataset);
+  post({ type: FromWorker.IMAGES, report: dataset.report() });
+}
+
 async function create({ config, backend, dataset: name, checkpoint, weights }, mine) {
-  status(State.LOADING, `Fetching ${name}…`);
+  status(State.LOADING, name === OWN ? 'Starting…' : `Fetching ${name}…`);
   await wasmReady;
   const dataset = await trainingSet(name);
   const choice = await choose(backend, config, dataset);
@@ -87,7 +97,8 @@ async function announce() {
   const k = await trainer.k();
   const backend = trainer.backend;
   const reason = backend === chosen.backend ? chosen.reason : `${backend === 'webgpu' ? 'WebGPU' : 'CPU'}: the run stayed here`;
-  post({ type: FromWorker.READY, backend, reason, config: trainer.config(), step: trainer.step_count, k, parses: Dataset.parses(), keep_every: WebTrainer.keep_every() });
+  const data = lastParsed().report();
+  post({ type: FromWorker.READY, backend, reason, config: trainer.config(), step: trainer.step_count, k, parses: Dataset.parses(), keep_every: WebTrainer.keep_every(), data, data_change: trainer.data_change });
 }
 
 /**
@@ -190,6 +201,13 @@ self.onmessage = ({ data: message }) => {
       });
       break;
     }
+    case ToWorker.IMAGES:
+      running = false;
+      exclusive(() => gather(message)).catch((error) => {
+        post({ type: FromWorker.IMAGES_FAILED, name: error?.name ?? 'Error', message: error?.message ?? String(error) });
+        status(trainer ? State.PAUSED : State.FAILED, trainer ? `Paused at step ${trainer.step_count}.` : 'No model: choose other images, or another dataset.');
+      });
+      break;
     case ToWorker.PLAY:
       target = message.target ?? Infinity;
       if (trainer && !running) {

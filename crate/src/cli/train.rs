@@ -28,6 +28,9 @@ fn session(args: &TrainArgs, device: &burn::tensor::Device, images: Images) -> R
         return Ok(Session::from_weights(&bytes, &file, config_from(args, &images)?, device, images)?);
     }
     let mut session = Session::resume(&bytes, &file, device, images)?;
+    if let Some(change) = session.data_change() {
+        eprintln!("{change}");
+    }
     let (c, lr) = (&session.trainer.config, session.trainer.lr);
     let (gamma, lambda_k, lr) = (args.gamma.unwrap_or(c.gamma), args.lambda_k.unwrap_or(c.lambda_k), args.lr.unwrap_or(lr));
     let mode_seeking = args.mode_seeking.unwrap_or(c.mode_seeking);
@@ -100,7 +103,7 @@ fn training_set(args: &TrainArgs) -> Result<Images, Failure> {
         if args.classifier.is_some() {
             return Err(Failure::Usage("--classifier judges MNIST or Fashion-MNIST samples; it cannot judge --images".into()));
         }
-        let folder = began::data::folder::read(dir, args.size.unwrap_or(32), args.channels.map(usize::from))?;
+        let folder = began::data::folder::read(dir, args.size.unwrap_or(began::data::own::DEFAULT_SIZE), args.channels.map(usize::from))?;
         let images = &folder.images;
         let kind = if images.channels == 1 { "gray" } else { "RGB" };
         eprintln!("{}: {} images, {}×{} {kind}", dir.display(), images.len(), images.rows, images.cols);

@@ -112,7 +112,7 @@ mod tests {
         let values = futures_lite::future::block_on(crate::named::read(batch)).unwrap().values;
         assert_eq!(values, vec![-1.0, 1.0, -1.0, 1.0]);
         // RGB: each image's three planes, in order.
-        let rgb = Images { pixels: (0..2 * 3 * 4).map(|i| i as u8 * 10).collect(), labels: vec![0; 2], rows: 2, cols: 2, channels: 3 };
+        let rgb = Images { pixels: (0..2 * 3 * 4).map(|i| i as u8 * 10).collect(), labels: vec![0; 2], rows: 2, cols: 2, channels: 3, origin: Default::default() };
         let batch = Batches::new(rgb, 2, 0).unwrap().batch(0, &Device::flex());
         assert_eq!(batch.dims(), [2, 3, 2, 2]);
     }

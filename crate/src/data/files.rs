@@ -1,6 +1,6 @@
 //! The files `pkg-scripts/fetch-data` writes: `<dir>/<dataset>/<split>-{images-idx3,labels-idx1}-ubyte.gz`.
 
-use super::Images;
+use super::{Images, Origin};
 use crate::error::{Error, Result};
 use std::path::Path;
 
@@ -28,5 +28,6 @@ pub fn load(data_dir: &Path, dataset: &str, split: Split) -> Result<Images> {
     };
     let images = read("images-idx3")?;
     let labels = read("labels-idx1")?;
-    Images::from_idx(&format!("{}/{dataset} {}", data_dir.display(), split.prefix()), &images, &labels)
+    let images = Images::from_idx(&format!("{}/{dataset} {}", data_dir.display(), split.prefix()), &images, &labels)?;
+    Ok(images.with_origin(Origin::dataset(dataset)))
 }

@@ -2,76 +2,56 @@
 //! a dropped folder: each centre-cropped to a square, resized, in gray or RGB ([`super::own`]).
 //! A file that is not a usable image is skipped with its reason, never an error by itself.
 
+use super::Origin;
+use super::own::Gathering;
 use super::Images;
-use super::own::{MAX_IMAGES, Skipped, check_count, check_size};
 use crate::error::{Error, Result};
 use image::imageops::FilterType;
-use image::{DynamicImage, ImageReader};
+use image::ImageReader;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// The images of a directory, and the files left out.
 pub struct Folder {
     pub images: Images,
-    pub skipped: Vec<Skipped>,
+    pub skipped: Vec<super::own::Skipped>,
 }
 
 /// Reads every image under `dir`, resized to `size`, with `channels` (1 or 3; by default 3 if
 /// any image has colour, else 1). Fails only when fewer than `own::MIN_IMAGES` are usable.
 pub fn read(dir: &Path, size: usize, channels: Option<usize>) -> Result<Folder> {
-    check_size(size)?;
-    if let Some(c) = channels.filter(|c| ![1, 3].contains(c)) {
-        return Err(Error::InvalidConfig { field: "channels", allowed: "1 or 3".into(), value: c.to_string() });
-    }
+    let mut gathering = Gathering::new(size)?;
     let mut files = Vec::new();
     walk(dir, &mut files)?;
     files.sort();
-    let (mut squares, mut skipped, mut colour) = (Vec::new(), Vec::new(), false);
     for path in files {
         let file = path.strip_prefix(dir).unwrap_or(&path).display().to_string();
-        if squares.len() == MAX_IMAGES {
-            skipped.push(Skipped { file, why: format!("over the limit of {MAX_IMAGES} images") });
+        let mut head = [0; 16];
+        let n = std::fs::File::open(&path).and_then(|mut f| f.read(&mut head));
+        let Ok(n) = n.map_err(|e| gathering.skip(&file, format!("unreadable: {e}"))) else { continue };
+        if !gathering.wants(&file, &head[..n]) {
             continue;
         }
-        match square(&path, size) {
-            Ok(image) => {
-                colour |= image.color().has_color();
-                squares.push(image);
+        let image = match ImageReader::open(&path).and_then(|r| r.with_guessed_format()).map(|r| r.decode()) {
+            Ok(Ok(image)) => image,
+            Ok(Err(e)) => {
+                gathering.skip(&file, format!("not a readable image: {e}"));
+                continue;
             }
-            Err(why) => skipped.push(Skipped { file, why }),
-        }
-    }
-    check_count(&dir.display().to_string(), squares.len(), &skipped)?;
-    let channels = channels.unwrap_or(if colour { 3 } else { 1 });
-    let mut pixels = Vec::with_capacity(squares.len() * channels * size * size);
-    for image in &squares {
-        if channels == 1 {
-            pixels.extend(image.to_luma8().as_raw());
-        } else {
-            // Interleaved RGB to one plane per channel, the layout of a batch.
-            let rgb = image.to_rgb8();
-            for c in 0..3 {
-                pixels.extend(rgb.as_raw().iter().skip(c).step_by(3));
+            Err(e) => {
+                gathering.skip(&file, format!("unreadable: {e}"));
+                continue;
             }
-        }
+        };
+        let Some([x, y, side]) = gathering.crop(&file, image.width() as usize, image.height() as usize) else { continue };
+        let square = image.crop_imm(x as u32, y as u32, side as u32, side as u32);
+        let resized = square.resize_exact(size as u32, size as u32, FilterType::Triangle);
+        gathering.push_rgba(resized.to_rgba8().as_raw())?;
     }
-    let images = Images { pixels, labels: vec![0; squares.len()], rows: size, cols: size, channels };
+    let name = dir.canonicalize().ok().and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()));
+    let skipped = gathering.skipped.clone();
+    let images = gathering.finish(Origin::own(&name.unwrap_or_else(|| dir.display().to_string())), channels)?;
     Ok(Folder { images, skipped })
-}
-
-/// The image at `path`, centre-cropped to a square and resized to `size`, or why not.
-fn square(path: &Path, size: usize) -> std::result::Result<DynamicImage, String> {
-    let reader = ImageReader::open(path).and_then(|r| r.with_guessed_format()).map_err(|e| format!("unreadable: {e}"))?;
-    if reader.format().is_none() {
-        return Err("not an image (PNG, JPEG or WebP)".into());
-    }
-    let image = reader.decode().map_err(|e| format!("not a readable image: {e}"))?;
-    let (w, h) = (image.width(), image.height());
-    let side = w.min(h);
-    if (side as usize) < size {
-        return Err(format!("too small: {w}×{h}, needs at least {size} pixels on its shorter side"));
-    }
-    let crop = image.crop_imm((w - side) / 2, (h - side) / 2, side, side);
-    Ok(crop.resize_exact(size as u32, size as u32, FilterType::Triangle))
 }
 
 fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
@@ -80,7 +60,7 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
         let path = entry.map_err(|e| Error::io(dir, e))?.path();
         if path.is_dir() {
             walk(&path, files)?;
-        } else if !path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
+        } else if !path.file_name().is_some_and(|n| super::own::ignored(&n.to_string_lossy())) {
             files.push(path);
         }
     }

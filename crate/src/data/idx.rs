@@ -2,6 +2,7 @@
 //! what is wrong: the magic number, the dimensions, a truncated file, or counts that disagree.
 
 use crate::classifier::CLASSES;
+use super::Origin;
 use crate::error::{Error, Result};
 use std::io::Read;
 
@@ -16,6 +17,8 @@ pub struct Images {
     pub cols: usize,
     /// 1 (gray) or 3 (RGB).
     pub channels: usize,
+    /// Which set these are, as checkpoints record it.
+    pub origin: Origin,
 }
 
 impl Images {
@@ -47,7 +50,12 @@ impl Images {
 
     /// Grayscale images of `rows` × `cols`.
     pub fn gray(pixels: Vec<u8>, labels: Vec<u8>, rows: usize, cols: usize) -> Self {
-        Self { pixels, labels, rows, cols, channels: 1 }
+        Self { pixels, labels, rows, cols, channels: 1, origin: Origin::default() }
+    }
+
+    /// These images, from `origin`.
+    pub fn with_origin(self, origin: Origin) -> Self {
+        Self { origin, ..self }
     }
 
     /// Bytes per image.

@@ -2,10 +2,12 @@
 
 mod batches;
 mod idx;
+mod origin;
 pub mod own;
 
 pub use batches::{Batches, to_images, to_tensor};
 pub use idx::{Images, encode};
+pub use origin::{OWN, Origin, TrainedOn};
 
 #[cfg(not(target_family = "wasm"))]
 mod files;

@@ -35,11 +35,16 @@ impl Field {
 }
 
 /// The text of www/config-schema.json: every field with its range, default, and for the form
-/// its message and hint.
+/// its message and hint; and the limits on one's own images ([`crate::data::own`]).
 pub fn json() -> String {
+    use crate::data::own;
     let fields: Vec<_> = FIELDS.iter().map(|f| f.to_json()).collect();
-    let about = "Generated from crate/src/schema/mod.rs (`cargo run -p began -- schema`); do not edit.";
-    let schema = json!({ "about": about, "fields": fields });
+    let about = "Generated from crate/src/schema/mod.rs and crate/src/data/own.rs (`cargo run -p began -- schema`); do not edit.";
+    let own_images = json!({
+        "dataset": crate::data::OWN, "sizes": own::SIZES, "default_size": own::DEFAULT_SIZE,
+        "min_images": own::MIN_IMAGES, "max_images": own::MAX_IMAGES, "formats": own::FORMATS,
+    });
+    let schema = json!({ "about": about, "fields": fields, "own_images": own_images });
     serde_json::to_string_pretty(&schema).expect("JSON serialises") + "\n"
 }
 

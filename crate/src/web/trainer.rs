@@ -41,10 +41,10 @@ pub struct WebTrainer {
 
 #[wasm_bindgen]
 impl WebTrainer {
-    /// A fresh run. `config` is any subset of the TrainConfig (defaults fill the rest), `backend`
-    /// is `"cpu"` or `"webgpu"`.
+    /// A fresh run. `config` is any subset of the TrainConfig (defaults fill the rest; the
+    /// image size and channels are the dataset's), `backend` is `"cpu"` or `"webgpu"`.
     pub async fn create(config: JsValue, backend: String, dataset: &Dataset) -> Result<WebTrainer, JsValue> {
-        let config = parse_config(config).map_err(to_js)?;
+        let config = config_for(config, dataset).map_err(to_js)?;
         Self::start(backend, dataset, |device, images| Session::new(config, device, images)).await
     }
 
@@ -56,7 +56,7 @@ impl WebTrainer {
     /// A fresh run that starts from the weights of an export or checkpoint (fine-tuning a shipped
     /// model): the file fixes the model's shape, `config` (a subset, as in `create`) the rest.
     pub async fn from_weights(weights: Vec<u8>, config: JsValue, backend: String, dataset: &Dataset) -> Result<WebTrainer, JsValue> {
-        let config = parse_config(config).map_err(to_js)?;
+        let config = config_for(config, dataset).map_err(to_js)?;
         Self::start(backend, dataset, |device, images| Session::from_weights(&weights, "model", config, device, images)).await
     }
 
@@ -64,7 +64,7 @@ impl WebTrainer {
     /// resumes as saved (and `config` is not read: the form may hold a refused value); an export
     /// starts a fresh run of `config` (a subset, as in `create`) from its weights.
     pub async fn open(file: Vec<u8>, config: JsValue, backend: String, dataset: &Dataset) -> Result<WebTrainer, JsValue> {
-        Self::start(backend, dataset, |device, images| Session::open(&file, "checkpoint", device, images, || parse_config(config))).await
+        Self::start(backend, dataset, |device, images| Session::open(&file, "checkpoint", device, images, || config_for(config, dataset))).await
     }
 
     /// Moves the run, at its current step, to `backend`; if that fails (a diverged state, a
@@ -113,6 +113,13 @@ impl WebTrainer {
     #[wasm_bindgen(getter)]
     pub fn step_count(&self) -> Result<f64, JsValue> {
         Ok(self.borrow()?.trainer.step as f64)
+    }
+
+    /// When the run was resumed from a checkpoint of another training set, a sentence saying
+    /// which set each is; otherwise undefined.
+    #[wasm_bindgen(getter)]
+    pub fn data_change(&self) -> Result<Option<String>, JsValue> {
+        Ok(self.borrow()?.data_change())
     }
 
     /// The run's whole config, as saved in its checkpoints.
@@ -223,11 +230,18 @@ impl WebTrainer {
     }
 }
 
-fn parse_config(config: JsValue) -> Result<TrainConfig> {
-    if config.is_undefined() || config.is_null() {
-        return Ok(TrainConfig::new());
-    }
-    let json: serde_json::Value = serde_wasm_bindgen::from_value(config).map_err(|e| Error::ConfigFormat(e.to_string()))?;
-    TrainConfig::from_partial(json)
+/// The partial config from JavaScript, completed from the defaults, for a model that draws the
+/// dataset's images (their size and channels: one's own may be 32×32 RGB).
+fn config_for(config: JsValue, dataset: &Dataset) -> Result<TrainConfig> {
+    let config = if config.is_undefined() || config.is_null() {
+        TrainConfig::new()
+    } else {
+        let json: serde_json::Value = serde_wasm_bindgen::from_value(config).map_err(|e| Error::ConfigFormat(e.to_string()))?;
+        TrainConfig::from_partial(json)?
+    };
+    let model = crate::data::own::model_for(&dataset.images, config.model.clone());
+    let config = TrainConfig { model, ..config };
+    config.validate()?;
+    Ok(config)
 }
 
