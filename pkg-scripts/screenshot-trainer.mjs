@@ -15,8 +15,10 @@ const chromium = await browser();
 try {
   const context = await chromium.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await open(context, `${server.url}?dataset=${OWN ? 'images' : 'mnist'}`);
+  const started = performance.now();
   if (OWN) await page.getByTestId('pick-folder').setInputFiles(OWN);
   await ready(page);
+  const gatherSeconds = (performance.now() - started) / 1000; // with OWN_IMAGES: reading them, then building the model
   await page.getByTestId('start').click();
   await page.waitForTimeout(SECONDS * 1000);
   await page.getByTestId('pause').click();
@@ -24,7 +26,7 @@ try {
   await page.waitForTimeout(3000);
   const text = async (id) => (await page.getByTestId(id).textContent()).trim();
   const figures = { seconds: SECONDS, step: Number(await text('step-count')), backend: await text('backend'), coverage: await text('coverage'), frechet: await text('frechet') };
-  if (OWN) figures.images = await text('own-status');
+  if (OWN) Object.assign(figures, { images: await text('own-status'), secondsToReady: Number(gatherSeconds.toFixed(1)) });
   await page.screenshot({ path: resolve(root, 'docs', OWN ? 'trainer-own-images.png' : 'trainer.png'), fullPage: true });
   if (page.errors.length) throw new Error(page.errors.join('\n'));
   console.log(JSON.stringify(figures));

@@ -208,3 +208,24 @@ test('too few images is a clear message and the run stays; a run resumed on anot
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('a run on your images is autosaved; after a reload it resumes once the same images are chosen', { timeout: 600_000 }, async () => {
+  const context = await env.chromium.newContext();
+  const page = await open(context, `${env.server.url}?dataset=images${SMALL}`);
+  const zip = zipOf('shapes', await shapes(page, 16, 40));
+  await page.getByTestId('pick-files').setInputFiles([zip]);
+  await ready(page);
+  await steps(page, 210); // the worker keeps (and the page autosaves) every 200 steps
+  await page.reload();
+  const offer = page.getByTestId('resume-offer');
+  await offer.waitFor({ state: 'visible', timeout: 30_000 });
+  const [, saved] = (await offer.textContent()).match(/run on your images “shapes” .* saved at step (\d+)\. Resume it \(you will be asked for the same images/);
+  await page.getByTestId('offer-resume').click();
+  assert.match(await page.getByTestId('own-status').textContent(), /Choose your images “shapes” again to resume the run/);
+  await page.getByTestId('pick-files').setInputFiles([zip]);
+  await page.waitForFunction((n) => document.body.dataset.state === 'ready' && document.querySelector('[data-testid=step-count]').textContent === n, saved, { timeout: 120_000 });
+  assert.equal(await page.getByTestId('notice').isVisible(), false, 'the same set: nothing to say');
+  assert.deepEqual(await size(page, 'samples'), [8 * 33 + 1, 8 * 33 + 1]);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

@@ -115,7 +115,7 @@ test('the autosave is offered after a reload and resumes the run', { timeout: 30
   const offer = page.getByTestId('resume-offer');
   await offer.waitFor({ state: 'visible', timeout: 30_000 });
   // Kept at the end of the call that passed step 200 (calls are several steps long).
-  const [, saved] = (await offer.textContent()).match(/MNIST run .* saved at step (\d+)/);
+  const [, saved] = (await offer.textContent()).match(/run on MNIST .* saved at step (\d+)/);
   assert.ok(Number(saved) >= 200 && Number(saved) <= 210 + 64, saved);
   await ready(page);
   await page.getByTestId('offer-resume').click();

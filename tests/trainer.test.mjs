@@ -138,7 +138,7 @@ test('a corrupt data file is a clear message, not a hang or a blank page', { tim
   await context.route('**/mnist/train-images-idx3-ubyte.gz', (route) => route.fulfill({ status: 200, body: 'not an IDX file' }));
   const page = await open(context, env.server.url);
   await page.getByTestId('error').waitFor({ state: 'visible', timeout: 60_000 });
-  assert.match(await page.getByTestId('error').textContent(), /dataset images: wrong magic number/);
+  assert.match(await page.getByTestId('error').textContent(), /mnist images: wrong magic number/);
   assert.equal(await page.evaluate(() => document.body.dataset.state), 'failed');
   assert.ok(await page.getByTestId('start').isDisabled());
   await context.close();
