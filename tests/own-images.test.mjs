@@ -97,7 +97,7 @@ test('your images: a zip of coloured shapes trains in RGB at 32 px, bad files ar
   // Nothing to train on yet: the panel asks for images and states Rust's limits.
   await page.waitForFunction(() => document.body.dataset.state === 'failed');
   assert.equal(await page.getByTestId('own-images').isVisible(), true);
-  assert.match(await page.locator('#own-limits').textContent(), /PNG, JPEG, WebP; 16 to 10,000 images/);
+  assert.match(await page.locator('#own-limits').textContent(), /PNG, JPEG, WebP; 16 to 10,000 images of at most 40 MB \(a zip up to 1,024 MB\)/);
   assert.equal(await page.getByTestId('own-size').inputValue(), '32');
 
   const set = await shapes(page, 20, 40);

@@ -99,12 +99,12 @@ async fn a_training_step_on_webgpu_then_a_lost_device_is_an_error_not_a_panic() 
 #[wasm_bindgen_test]
 async fn ones_own_rgb_images_make_a_model_that_draws_rgb() {
     let mut gathering = ImageGathering::new(32).map_err(message).unwrap();
-    assert!(!gathering.wants("notes.txt", b"hello"));
+    assert!(!gathering.wants("notes.txt", b"hello", 5.0));
     assert_eq!(gathering.crop("small.png", 40, 30), None);
     assert_eq!(gathering.crop("wide.png", 40, 32), Some(vec![4, 0, 32]));
     for i in 0..16u8 {
         let rgba: Vec<u8> = (0..32 * 32).flat_map(|p| [(p % 32) as u8 * 8, i * 16, 200, 255]).collect();
-        assert!(gathering.wants("shape.png", b"\x89PNG\r\n\x1a\n"));
+        assert!(gathering.wants("shape.png", b"\x89PNG\r\n\x1a\n", 4096.0));
         gathering.push(&rgba).map_err(message).unwrap();
     }
     assert!(gathering.colour());

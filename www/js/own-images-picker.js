@@ -33,7 +33,10 @@ export class OwnImages {
     const size = $('own-size');
     for (const side of LIMITS.sizes) size.append(new Option(`${side}×${side}`, String(side), side === LIMITS.default_size, side === LIMITS.default_size));
     const count = (n) => n.toLocaleString('en');
-    $('own-limits').textContent = `${LIMITS.formats.join(', ')}; ${count(LIMITS.min_images)} to ${count(LIMITS.max_images)} images (more are skipped: they would not fit in the tab's memory), each centre-cropped to a square. They stay on this computer: nothing is uploaded.`;
+    $('own-limits').textContent =
+      `${LIMITS.formats.join(', ')}; ${count(LIMITS.min_images)} to ${count(LIMITS.max_images)} images of at most ${LIMITS.max_file_mb} MB ` +
+      `(a zip up to ${count(LIMITS.max_zip_mb)} MB): more would not fit in the tab's memory. Each is centre-cropped to a square. ` +
+      'They stay on this computer: nothing is uploaded.';
     this.dataset.addEventListener('change', () => this.showPanel());
     for (const id of ['pick-files', 'pick-folder']) {
       $(id).addEventListener('change', (event) => {

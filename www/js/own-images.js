@@ -27,7 +27,7 @@ export async function gatherImages({ files, name, size, channels }, progress) {
         progress({ done, total: list.length, used: gathering.count, skipped: gathering.skipped });
       }
       const head = new Uint8Array(await blob.slice(0, 16).arrayBuffer());
-      if (!gathering.wants(path, head)) continue;
+      if (!gathering.wants(path, head, blob.size)) continue;
       let bitmap;
       try {
         bitmap = await createImageBitmap(blob);
@@ -62,6 +62,7 @@ async function expandZips(files, gathering) {
       list.push({ path, blob });
       continue;
     }
+    if (!gathering.wants_zip(path, blob.size)) continue;
     let entries;
     try {
       // Only entries that are files and not hidden (macOS adds __MACOSX/ and ._ files).

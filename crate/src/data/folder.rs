@@ -27,9 +27,9 @@ pub fn read(dir: &Path, size: usize, channels: Option<usize>) -> Result<Folder> 
     for path in files {
         let file = path.strip_prefix(dir).unwrap_or(&path).display().to_string();
         let mut head = [0; 16];
-        let n = std::fs::File::open(&path).and_then(|mut f| f.read(&mut head));
-        let Ok(n) = n.map_err(|e| gathering.skip(&file, format!("unreadable: {e}"))) else { continue };
-        if !gathering.wants(&file, &head[..n]) {
+        let read = std::fs::File::open(&path).and_then(|mut f| Ok((f.read(&mut head)?, f.metadata()?.len())));
+        let Ok((n, bytes)) = read.map_err(|e| gathering.skip(&file, format!("unreadable: {e}"))) else { continue };
+        if !gathering.wants(&file, &head[..n], bytes) {
             continue;
         }
         let image = match ImageReader::open(&path).and_then(|r| r.with_guessed_format()).map(|r| r.decode()) {

@@ -11,6 +11,13 @@ use crate::error::{Error, Result};
 /// 32 and 64 (a base of 8 doubled twice and three times).
 pub const SIZES: [usize; 3] = [28, 32, 64];
 
+/// An image file larger than this is skipped: a photo this large decodes to hundreds of MB
+/// before it is shrunk to 64 pixels, more than a tab can spare beside the model.
+pub const MAX_FILE_BYTES: u64 = 40 << 20;
+
+/// A .zip larger than this is refused: the page reads it whole, then unzips it whole, in memory.
+pub const MAX_ZIP_BYTES: u64 = 1 << 30;
+
 /// The side used unless another is chosen.
 pub const DEFAULT_SIZE: usize = 32;
 
@@ -117,13 +124,15 @@ impl Gathering {
         self.count
     }
 
-    /// Whether `file`, starting with `head`, is worth decoding; if not it is skipped (over the
-    /// limit, or not a PNG, JPEG or WebP).
-    pub fn wants(&mut self, file: &str, head: &[u8]) -> bool {
+    /// Whether `file` of `bytes` bytes, starting with `head`, is worth decoding; if not it is
+    /// skipped (over the limit, not a PNG, JPEG or WebP, or too large).
+    pub fn wants(&mut self, file: &str, head: &[u8], bytes: u64) -> bool {
         let why = if self.count >= MAX_IMAGES {
             format!("over the limit of {MAX_IMAGES} images")
         } else if format_of(head).is_none() {
             "not an image (PNG, JPEG or WebP)".to_string()
+        } else if bytes > MAX_FILE_BYTES {
+            format!("too large: {} MB, at most {} MB", bytes >> 20, MAX_FILE_BYTES >> 20)
         } else {
             return true;
         };
@@ -141,6 +150,15 @@ impl Gathering {
             return None;
         }
         Some([(width - side) / 2, (height - side) / 2, side])
+    }
+
+    /// Whether the .zip `file` of `bytes` bytes is opened; if not it is skipped.
+    pub fn wants_zip(&mut self, file: &str, bytes: u64) -> bool {
+        if bytes <= MAX_ZIP_BYTES {
+            return true;
+        }
+        self.skip(file, format!("too large: {} MB, a zip of at most {} MB is read", bytes >> 20, MAX_ZIP_BYTES >> 20));
+        false
     }
 
     /// Skips `file`, saying why.
@@ -239,18 +257,28 @@ mod tests {
     #[test]
     fn skips_what_it_cannot_use_saying_why() {
         let mut gathering = Gathering::new(64).unwrap();
-        assert!(gathering.wants("a.png", b"\x89PNG\r\n\x1a\nrest"));
-        assert!(gathering.wants("b.jpg", &[0xff, 0xd8, 0xff, 0xe0]));
-        assert!(gathering.wants("c.webp", b"RIFF\0\0\0\0WEBPVP8 "));
-        assert!(!gathering.wants("notes.txt", b"hello"));
+        assert!(gathering.wants("a.png", b"\x89PNG\r\n\x1a\nrest", 100));
+        assert!(gathering.wants("b.jpg", &[0xff, 0xd8, 0xff, 0xe0], 100));
+        assert!(gathering.wants("c.webp", b"RIFF\0\0\0\0WEBPVP8 ", 100));
+        assert!(!gathering.wants("notes.txt", b"hello", 5));
+        assert!(!gathering.wants("huge.jpg", &[0xff, 0xd8, 0xff, 0xe0], MAX_FILE_BYTES + 1));
+        assert!(!gathering.wants_zip("huge.zip", MAX_ZIP_BYTES + 1) && gathering.wants_zip("ok.zip", MAX_ZIP_BYTES));
         assert_eq!(gathering.crop("wide.png", 100, 64), Some([18, 0, 64]));
         assert_eq!(gathering.crop("tall.png", 64, 81), Some([0, 8, 64]));
         assert_eq!(gathering.crop("tiny.png", 63, 200), None);
         let whys: Vec<_> = gathering.skipped.iter().map(|s| format!("{}: {}", s.file, s.why)).collect();
-        assert_eq!(whys, ["notes.txt: not an image (PNG, JPEG or WebP)", "tiny.png: too small: 63×200, needs at least 64 pixels on its shorter side"]);
+        assert_eq!(
+            whys,
+            [
+                "notes.txt: not an image (PNG, JPEG or WebP)",
+                "huge.jpg: too large: 40 MB, at most 40 MB",
+                "huge.zip: too large: 1024 MB, a zip of at most 1024 MB is read",
+                "tiny.png: too small: 63×200, needs at least 64 pixels on its shorter side",
+            ]
+        );
         assert!(gathering.push_rgba(&[0; 12]).unwrap_err().to_string().contains("64×64 RGBA is 16384"));
         let message = gathering.finish(Origin::own("few"), None).unwrap_err().to_string();
-        assert!(message.contains("few: 0 usable images, at least 16 are needed (2 skipped: notes.txt (not an image"), "{message}");
+        assert!(message.contains("few: 0 usable images, at least 16 are needed (4 skipped: notes.txt (not an image"), "{message}");
         assert!(Gathering::new(30).unwrap_err().to_string().contains("28, 32 or 64"));
     }
 
@@ -266,7 +294,7 @@ mod tests {
     fn stops_at_the_limit() {
         let mut gathering = Gathering::new(28).unwrap();
         gathering.count = MAX_IMAGES;
-        assert!(!gathering.wants("one-more.png", b"\x89PNG\r\n\x1a\n"));
+        assert!(!gathering.wants("one-more.png", b"\x89PNG\r\n\x1a\n", 100));
         assert!(gathering.skipped[0].why.contains("over the limit of 10000"));
     }
 }

@@ -43,6 +43,7 @@ pub fn json() -> String {
     let own_images = json!({
         "dataset": crate::data::OWN, "sizes": own::SIZES, "default_size": own::DEFAULT_SIZE,
         "min_images": own::MIN_IMAGES, "max_images": own::MAX_IMAGES, "formats": own::FORMATS,
+        "max_file_mb": own::MAX_FILE_BYTES >> 20, "max_zip_mb": own::MAX_ZIP_BYTES >> 20,
     });
     let schema = json!({ "about": about, "fields": fields, "own_images": own_images });
     serde_json::to_string_pretty(&schema).expect("JSON serialises") + "\n"

@@ -82,10 +82,15 @@ impl ImageGathering {
         Ok(ImageGathering { gathering: Gathering::new(size as usize).map_err(to_js)? })
     }
 
-    /// Whether `file`, starting with `head` (16 bytes will do), is worth decoding; if not it
-    /// is skipped: not a PNG, JPEG or WebP, or over the limit.
-    pub fn wants(&mut self, file: &str, head: &[u8]) -> bool {
-        self.gathering.wants(file, head)
+    /// Whether `file` of `bytes` bytes, starting with `head` (16 bytes will do), is worth
+    /// decoding; if not it is skipped: not a PNG, JPEG or WebP, too large, or over the limit.
+    pub fn wants(&mut self, file: &str, head: &[u8], bytes: f64) -> bool {
+        self.gathering.wants(file, head, bytes as u64)
+    }
+
+    /// Whether the .zip `file` of `bytes` bytes is opened; if not (too large) it is skipped.
+    pub fn wants_zip(&mut self, file: &str, bytes: f64) -> bool {
+        self.gathering.wants_zip(file, bytes as u64)
     }
 
     /// The centred square `[x, y, side]` to crop from an image of `width` × `height`, or
