@@ -37,14 +37,15 @@ export function wireFiles({ settings, run, own, showError }) {
   return {
     /** A kept state (the worker's checkpoint, reason 'keep'): autosaved, past step 0. */
     kept({ bytes, step }) {
-      if (step > 0) autosave(bytes, step, settings.dataset(), run.data?.name);
+      // Saved as the set the run trains on (the dataset select may show another by now).
+      if (step > 0 && run.data) autosave(bytes, step, run.data);
     },
     /** A checkpoint asked for by `save`. */
     saved({ bytes, step, reason }) {
-      if (reason === Reason.DOWNLOAD) download(bytes, `began-${settings.dataset()}-step${step}.safetensors`);
+      if (reason === Reason.DOWNLOAD) download(bytes, `began-${fileName(run)}-step${step}.safetensors`);
     },
     weights({ bytes, step }) {
-      download(bytes, `began-${settings.dataset()}-generator-step${step}.safetensors`);
+      download(bytes, `began-${fileName(run)}-generator-step${step}.safetensors`);
     },
     /** After a reload: offers to resume the autosaved run, or to forget it. */
     async offerAutosave() {
@@ -58,8 +59,9 @@ export function wireFiles({ settings, run, own, showError }) {
       $('offer-resume').onclick = () => {
         $('resume-offer').hidden = true;
         settings.input('dataset').value = saved.dataset;
-        if (ownImages) own.resumeWhenChosen(saved.bytes, saved.name);
-        else run.create({ checkpoint: saved.bytes });
+        if (ownImages) return own.resumeWhenChosen(saved);
+        own.showPanel();
+        run.create({ checkpoint: saved.bytes });
       };
       $('offer-discard').onclick = () => {
         $('resume-offer').hidden = true;
@@ -67,4 +69,10 @@ export function wireFiles({ settings, run, own, showError }) {
       };
     },
   };
+}
+
+/** The run's set in a file name: `mnist`, `fashion`, or the own images' name made safe. */
+function fileName(run) {
+  const { dataset, name } = run.data ?? { dataset: 'run' };
+  return dataset === OWN ? name.replace(/[^\p{L}\p{N}_-]+/gu, '_') : dataset;
 }

@@ -38,7 +38,7 @@ const judging = new Judging({
 const run = new Run(settings, {
   status: showStatus,
   newRun: () => {
-    judging.clear(settings.dataset());
+    judging.clear(run.data.dataset);
     figures.clear();
   },
   ready: (message) => {
@@ -46,6 +46,7 @@ const run = new Run(settings, {
     figures.ready(message);
     judging.every(message.keep_every);
     if (message.data_change) showNotice(message.data_change);
+    own.ready();
   },
   imagesProgress: (message) => own.progress(message),
   imagesGathered: (report, chosen) => own.gathered(report, chosen),
@@ -54,7 +55,8 @@ const run = new Run(settings, {
   picture: (message) => figures.picture(message),
   kept: (message) => {
     // One's own images have no classifier to judge samples by: the panel says so instead.
-    if (settings.dataset() !== OWN) judging.judge(message.step, message.generator, settings.dataset());
+    // Judged as the set the run trains on (the dataset select may show another by now).
+    if (run.data.dataset !== OWN) judging.judge(message.step, message.generator, run.data.dataset);
     keeping.kept(message);
   },
   held: (step) => judging.held(step),

@@ -18,8 +18,10 @@ export class OwnImages {
    */
   constructor({ run, settings, confirm, showError }) {
     Object.assign(this, { run, settings, confirm, showError });
-    /** The files last chosen ([{path, blob}]) and their name: size and colour re-read them. */
+    /** The files the worker gathered last ([{path, blob}]) and their name: size and colour re-read them. */
     this.chosen = null;
+    /** Files chosen and being read: `chosen` once they are. */
+    this.pending = null;
     /** The report of the set the worker holds, once one is gathered. */
     this.report = null;
     /** An autosaved checkpoint to resume once the same images are chosen again. */
@@ -73,6 +75,7 @@ export class OwnImages {
   /** Shows the panel while "Your images" is the dataset. */
   showPanel() {
     const own = this.dataset.value === OWN;
+    if (!own) this.resumeBytes = null; // the autosave offer was for own images
     $('own-images').hidden = !own;
     // The shipped models draw 28×28 digits and clothes: none starts a run on one's own images.
     $('start-pretrained').disabled = own;
@@ -98,16 +101,17 @@ export class OwnImages {
   async choose(files) {
     if (!files.length) return;
     if (this.run.step > 0 && !this.resumeBytes && !(await this.confirm('the training set'))) return;
-    this.chosen = { files, name: setName(files) };
-    this.gather();
+    this.gather({ files, name: setName(files) });
   }
 
-  gather() {
+  /** Has the worker read `files` (the chosen ones by default) at the size and colour chosen. */
+  gather(files = this.chosen) {
+    this.pending = files;
     const channels = $('own-channels').value;
-    this.status(`Reading ${this.chosen.files.length === 1 ? this.chosen.files[0].path : `${this.chosen.files.length} files`}…`);
+    this.status(`Reading ${files.files.length === 1 ? files.files[0].path : `${files.files.length} files`}…`);
     $('own-progress').hidden = false;
     $('own-progress').removeAttribute('value');
-    this.run.gather({ ...this.chosen, size: Number($('own-size').value), channels: channels ? Number(channels) : null });
+    this.run.gather({ ...files, size: Number($('own-size').value), channels: channels ? Number(channels) : null });
   }
 
   /** The worker's progress: files looked at of all, images kept, files skipped. */
@@ -125,13 +129,18 @@ export class OwnImages {
   gathered(report, chosen) {
     this.report = report;
     $('own-progress').hidden = true;
-    this.dataset.value = OWN;
-    this.showPanel();
     this.showReport(report);
     if (!chosen) return;
-    const checkpoint = this.resumeBytes;
+    this.chosen = this.pending;
+    this.dataset.value = OWN;
+    this.showPanel();
+    // The autosave is kept until a run is ready on it: a refused resume can be tried again.
+    this.run.create(this.resumeBytes ? { checkpoint: this.resumeBytes } : {});
+  }
+
+  /** A run is ready: an autosave being resumed has been. */
+  ready() {
     this.resumeBytes = null;
-    this.run.create(checkpoint ? { checkpoint } : {});
   }
 
   /** Nothing usable: the message, and the set before (if any) stays. */
@@ -141,11 +150,16 @@ export class OwnImages {
     this.showError(`Your images: ${message}`);
   }
 
-  /** After a reload: resumes the autosaved run on one's own images once they are chosen again. */
-  resumeWhenChosen(bytes, name) {
-    this.resumeBytes = bytes;
+  /**
+   * After a reload: resumes the autosaved run on one's own images (`saved`: {bytes, name, size,
+   * channels}) once they are chosen again, at the size and colour it was trained at.
+   */
+  resumeWhenChosen({ bytes, name, size, channels }) {
     this.dataset.value = OWN;
+    if (size) $('own-size').value = String(size);
+    if (channels) $('own-channels').value = String(channels);
     this.prompt(`Choose your images “${name}” again to resume the run.`);
+    this.resumeBytes = bytes; // after prompt(), whose showPanel() would not clear it now anyway
   }
 
   showReport({ name, images, size, channels, skipped }) {

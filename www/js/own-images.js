@@ -26,12 +26,14 @@ export async function gatherImages({ files, name, size, channels }, progress) {
         said = performance.now();
         progress({ done, total: list.length, used: gathering.count, skipped: gathering.skipped });
       }
-      const head = new Uint8Array(await blob.slice(0, 16).arrayBuffer());
-      if (!gathering.wants(path, head, blob.size)) continue;
+      // A file can fail to read (moved or changed since it was chosen): it is skipped, saying so.
       let bitmap;
       try {
+        const head = new Uint8Array(await blob.slice(0, 16).arrayBuffer());
+        if (!gathering.wants(path, head, blob.size)) continue;
         bitmap = await createImageBitmap(blob);
       } catch (error) {
+        if (error instanceof WebAssembly.RuntimeError) throw error;
         gathering.unreadable(path, error.message || String(error));
         continue;
       }

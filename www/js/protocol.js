@@ -3,11 +3,12 @@
 // the training state; the page only sends commands and draws what comes back.
 //
 // Page → worker ({type, ...}):
-//   images  {files, name, size, channels}   pause, and gather one's own images into the set that
+//   images  {id, files, name, size, channels}   pause, and gather one's own images into the set that
 //           dataset 'images' trains on: files [{path, blob}] (Files, or .zip files whose entries
 //           count as files), name: what the set is called (the folder or zip), size 28 | 32 |
-//           64, channels 1 | 3 | null (what the images are). Answered by images-progress
-//           messages, then `images` or `images-failed`; the page then sends `create`.
+//           64, channels 1 | 3 | null (what the images are); id: the page's, echoed by the
+//           answers. Answered by images-progress messages, then `images` or `images-failed`;
+//           the page then sends `create` (for the latest it asked for).
 //   create  {config, backend, dataset, checkpoint, weights}  new session; config is a partial
 //           TrainConfig, backend 'auto' | 'webgpu' | 'cpu', dataset 'mnist' | 'fashion' |
 //           'images' (the images gathered last; the model's image size and channels follow them);
@@ -35,11 +36,11 @@
 //   status  {state, message}     state (State below): 'loading' | 'ready' | 'running' | 'paused'
 //                                | 'done' | 'failed' (no session: the page offers Reset);
 //                                message: what to show.
-//   images-progress {done, total, used, skipped}   gathering: files looked at of total, images
+//   images-progress {id, done, total, used, skipped}   gathering: files looked at of total, images
 //                                kept and files skipped so far.
-//   images  {report}             gathered: report is {dataset: 'images', name, images, size,
+//   images  {id, report}         gathered: report is {dataset: 'images', name, images, size,
 //                                channels, skipped: [{file, why}]} (Rust's Dataset.report).
-//   images-failed {name, message}   nothing usable (e.g. fewer than 16 images): the set before,
+//   images-failed {id, name, message}   nothing usable (e.g. fewer than 16 images): the set before,
 //                                if any, stays.
 //   ready   {backend, reason, config, step, k, parses, keep_every, data, data_change}   a session exists (after
 //                                create, a move or a recovery): backend 'webgpu' | 'cpu', reason:

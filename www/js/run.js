@@ -28,10 +28,13 @@ export class Run {
     this.startOver = true;
     /** Start was pressed while a model was being built (e.g. the click that blurred an edited field). */
     this.startWhenReady = false;
-    /** The last `images` message: a worker started after a crash gathers them again. */
+    /** The images the worker gathered last, {files, name, size, channels}: a worker started after a crash gathers them again. */
     this.images = null;
-    /** The images being gathered were just chosen: a new run starts on them when they are. */
-    this.chosenImages = false;
+    /** Each gathering's id, and the one whose answer starts a new run (none: a create came since, or a crash). */
+    this.gatherings = 0;
+    this.awaited = null;
+    /** {id: images} asked for and not answered yet. */
+    this.asked = new Map();
   }
 
   /** Starts the worker and the watchdog. */
@@ -66,9 +69,15 @@ export class Run {
   gather(images) {
     this.pause();
     this.setState(State.LOADING, 'Reading your images…');
-    this.images = images;
-    this.chosenImages = true;
-    this.send({ type: ToWorker.IMAGES, ...images });
+    this.awaited = this.ask(images);
+  }
+
+  /** Sends an `images` message under a new id, which its answers carry. */
+  ask(images) {
+    const id = ++this.gatherings;
+    this.asked.set(id, images);
+    this.send({ type: ToWorker.IMAGES, id, ...images });
+    return id;
   }
 
   /**
@@ -77,12 +86,13 @@ export class Run {
    * ready (a refused file leaves it as it was), unless the session `continues` this run (a
    * recovery, going back to an earlier state). The bytes are copied: the caller keeps its own.
    */
-  create({ checkpoint = null, weights = null, backend = this.settings.backend(), continues = false } = {}) {
+  create({ checkpoint = null, weights = null, backend = this.settings.backend(), dataset = this.settings.dataset(), continues = false } = {}) {
     this.setState(State.LOADING, 'Starting…');
     this.startOver = !continues;
+    this.awaited = null; // images still being read are not to start another run when they are
     const [file, copyWeights] = [checkpoint?.slice(0) ?? null, weights?.slice(0) ?? null];
     const transfer = [file, copyWeights].filter(Boolean);
-    this.send({ type: ToWorker.CREATE, config: this.settings.config(), backend, dataset: this.settings.dataset(), checkpoint: file, weights: copyWeights }, transfer);
+    this.send({ type: ToWorker.CREATE, config: this.settings.config(), backend, dataset, checkpoint: file, weights: copyWeights }, transfer);
   }
 
   /** Asks the session to hold the kept state of `step` (the best judged); `held` says it did. */
@@ -154,8 +164,11 @@ export class Run {
     this.view.crashed();
     this.startWorker();
     // The new worker has no set of one's own: it reads the same files again first (queued).
-    if (this.images) this.send({ type: ToWorker.IMAGES, ...this.images });
-    this.create(this.kept ? { checkpoint: this.kept.bytes, backend: 'cpu', continues: true } : {});
+    this.asked.clear();
+    if (this.images) this.ask(this.images);
+    // On the set the run trained on, whatever the dataset select shows now.
+    const dataset = this.data?.dataset ?? this.settings.dataset();
+    this.create(this.kept ? { checkpoint: this.kept.bytes, backend: 'cpu', dataset, continues: true } : { dataset });
   }
 
   handle(message) {
@@ -165,14 +178,14 @@ export class Run {
         if (message.state === State.READY && this.startWhenReady) this.play();
         break;
       case FromWorker.READY:
+        /** The session's training set (Rust's Dataset.report): what its states are saved and judged as. */
+        this.data = message.data;
         if (this.startOver) {
           this.startOver = false;
           this.view.newRun();
         }
         this.step = message.step;
         this.parses = message.parses;
-        /** The session's training set (Rust's Dataset.report). */
-        this.data = message.data;
         this.view.ready(message);
         break;
       case FromWorker.STATS:
@@ -182,15 +195,22 @@ export class Run {
         this.view.stats(message.stats);
         break;
       case FromWorker.IMAGES_PROGRESS:
-        this.view.imagesProgress(message);
+        if (message.id === this.awaited) this.view.imagesProgress(message);
         break;
-      case FromWorker.IMAGES:
-        // Gathered again after a crash, the run goes on as the crash path created it.
-        this.view.imagesGathered(message.report, this.chosenImages);
-        this.chosenImages = false;
+      case FromWorker.IMAGES: {
+        // Only the answer to the latest choice starts a run: not one gathered again after a
+        // crash (the crash path created the run), nor one a create has overtaken.
+        const chosen = message.id === this.awaited;
+        if (chosen) this.awaited = null;
+        this.images = this.asked.get(message.id) ?? this.images;
+        this.asked.delete(message.id);
+        this.view.imagesGathered(message.report, chosen);
         break;
+      }
       case FromWorker.IMAGES_FAILED:
-        this.chosenImages = false;
+        // The set gathered before (if any) is still the worker's.
+        if (message.id === this.awaited) this.awaited = null;
+        this.asked.delete(message.id);
         this.view.imagesFailed(message.message);
         break;
       case FromWorker.PICTURE:

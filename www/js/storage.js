@@ -4,10 +4,13 @@ import { get, set, del } from '../vendor/idb-keyval.js';
 
 const AUTOSAVE = 'began-autosave';
 
-/** Stores the latest good checkpoint of the run: {bytes, step, dataset, name, savedAt}; name: one's own images'. */
-export async function autosave(bytes, step, dataset, name) {
+/**
+ * Stores the latest good checkpoint of the run, trained on `data` (the worker's report of its
+ * set): {bytes, step, dataset, name, size, channels, savedAt}; name: one's own images'.
+ */
+export async function autosave(bytes, step, { dataset, name, size, channels }) {
   try {
-    await set(AUTOSAVE, { bytes, step, dataset, name, savedAt: Date.now() });
+    await set(AUTOSAVE, { bytes, step, dataset, name, size, channels, savedAt: Date.now() });
   } catch (error) {
     console.warn('autosave failed (private mode or storage full?)', error);
   }

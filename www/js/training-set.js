@@ -11,18 +11,18 @@ let data = null; // {name, dataset}: the set parsed last
 let own = null; // the Dataset of one's own images gathered last
 
 let current = null; // the set the worker's sessions train on now
-let retired = []; // own images replaced while still current: freed once they are not
+let retired = []; // sets replaced while sessions may still be made on them: freed once they are not current
 
-/** The named training set (a wasm Dataset handle), parsed unless it is the one parsed last. */
-export async function trainingSet(name) {
-  current = await named(name);
+/** The set the worker's sessions train on from now on (a session was made on it). */
+export function trainOn(dataset) {
+  current = dataset;
   // Only the handles are dropped: a session still training on old images keeps them.
   for (const handle of retired) if (handle !== current) handle.free();
   retired = retired.filter((handle) => handle === current);
-  return current;
 }
 
-async function named(name) {
+/** The named training set (a wasm Dataset handle), parsed unless it is the one parsed last. */
+export async function trainingSet(name) {
   if (name === OWN) {
     if (!own) throw Object.assign(new Error('no images of your own yet: drop a folder or a .zip of images, or choose them'), { name: 'BadData' });
     return own;
@@ -36,8 +36,8 @@ async function named(name) {
   };
   const [images, labels] = await Promise.all([get('train-images-idx3-ubyte.gz'), get('train-labels-idx1-ubyte.gz')]);
   const parsed = Dataset.parse(images, labels, name);
-  // Only this handle is dropped: a session still training on the old set keeps its images.
-  data?.dataset.free();
+  // Dropped once no session is made on it any more (a session keeps its own images).
+  if (data) retired.push(data.dataset);
   data = { name, dataset: parsed };
   return parsed;
 }

@@ -5,7 +5,7 @@
 import init, { WebTrainer, Dataset, lose_webgpu_device } from '../pkg/began.js';
 import { ToWorker, FromWorker, State, Reason, CALL_MS, DRAW_EVERY_MS } from './protocol.js';
 import { chooseBackend, timeSession, onChosen } from './backend.js';
-import { trainingSet, lastParsed, useOwn, OWN } from './training-set.js';
+import { trainingSet, trainOn, lastParsed, useOwn, OWN } from './training-set.js';
 import { gatherImages } from './own-images.js';
 
 const wasmReady = init();
@@ -39,9 +39,9 @@ async function choose(requested, config, dataset) {
 async function gather(message) {
   status(State.LOADING, 'Reading your images…');
   await wasmReady;
-  const dataset = await gatherImages(message, (progress) => post({ type: FromWorker.IMAGES_PROGRESS, ...progress }));
+  const dataset = await gatherImages(message, (progress) => post({ type: FromWorker.IMAGES_PROGRESS, id: message.id, ...progress }));
   useOwn(dataset);
-  post({ type: FromWorker.IMAGES, report: dataset.report() });
+  post({ type: FromWorker.IMAGES, id: message.id, report: dataset.report() });
 }
 
 async function create({ config, backend, dataset: name, checkpoint, weights }, mine) {
@@ -60,6 +60,7 @@ async function create({ config, backend, dataset: name, checkpoint, weights }, m
   const [next, nextChosen] = await onChosen(choice, make);
   trainer?.free();
   [trainer, chosen] = [next, nextChosen];
+  trainOn(dataset); // only now: a refused file leaves the run, and its set, as they were
   // A newer create is queued (a field changed again while this model was built): it announces
   // itself, and the page must not start training this one when it hears 'ready'.
   if (mine !== generation) return;
@@ -203,8 +204,11 @@ self.onmessage = ({ data: message }) => {
     }
     case ToWorker.IMAGES:
       running = false;
+      generation++; // the loop stops without a 'paused' of its own: reading images is 'loading'
       exclusive(() => gather(message)).catch((error) => {
-        post({ type: FromWorker.IMAGES_FAILED, name: error?.name ?? 'Error', message: error?.message ?? String(error) });
+        // A trap leaves the module unusable: the page restarts the worker from its crash copy.
+        if (error instanceof WebAssembly.RuntimeError) return post({ type: FromWorker.ERROR, name: 'Crashed', message: error.message, fatal: true });
+        post({ type: FromWorker.IMAGES_FAILED, id: message.id, name: error?.name ?? 'Error', message: error?.message ?? String(error) });
         status(trainer ? State.PAUSED : State.FAILED, trainer ? `Paused at step ${trainer.step_count}.` : 'No model: choose other images, or another dataset.');
       });
       break;
