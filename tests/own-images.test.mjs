@@ -190,6 +190,11 @@ test('too few images is a clear message and the run stays; a run resumed on anot
   await page.getByTestId('error').waitFor({ state: 'visible' });
   assert.match(await page.getByTestId('error').textContent(), /five-shapes: 5 usable images, at least 16 are needed/);
   assert.match(await page.getByTestId('own-status').textContent(), /at least 16/);
+  const empty = resolve(root, 'target', 'test-files', 'empty-folder');
+  mkdirSync(empty, { recursive: true });
+  await page.getByTestId('pick-folder').setInputFiles(empty);
+  await page.locator('#confirm button[value=reset]').click();
+  await page.waitForFunction(() => /no images in it/.test(document.querySelector('[data-testid=own-status]').textContent), null, { timeout: 60_000 });
   assert.equal(await count(page), 1);
   await page.getByTestId('dataset').selectOption('mnist');
   assert.equal(await page.getByTestId('own-images').isVisible(), false);

@@ -99,7 +99,7 @@ export class OwnImages {
 
   /** Files chosen or dropped: read by the worker, unless the user keeps the current run. */
   async choose(files) {
-    if (!files.length) return;
+    // An empty folder too goes to the worker: Rust says what is missing, as for any set.
     if (this.run.step > 0 && !this.resumeBytes && !(await this.confirm('the training set'))) return;
     this.gather({ files, name: setName(files) });
   }
