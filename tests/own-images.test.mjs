@@ -151,9 +151,10 @@ test('your images: a zip of coloured shapes trains in RGB at 32 px, bad files ar
   // Gray on request: after confirming, a new model on the same files, drawing one channel.
   await page.getByTestId('own-channels').selectOption('1');
   await page.locator('#confirm button[value=reset]').click();
-  await ready(page);
+  // The state is 'paused' until the dialog's answer reaches the page: wait for the new set.
+  await page.waitForFunction(() => /32×32 grayscale/.test(document.querySelector('[data-testid=own-status]').textContent), null, { timeout: 60_000 });
+  await page.waitForFunction(() => document.body.dataset.state === 'ready' && document.querySelector('[data-testid=step-count]').textContent === '0', null, { timeout: 60_000 });
   assert.match(await page.getByTestId('own-status').textContent(), /Using 20 images from “shapes”, 32×32 grayscale/);
-  assert.equal(await count(page), 0);
   await page.getByTestId('step').click();
   await stepAtLeast(page, 1);
   await ready(page);
@@ -204,7 +205,8 @@ test('too few images is a clear message and the run stays; a run resumed on anot
   // The MNIST checkpoint resumed on Fashion-MNIST: it trains on, and the page says so.
   await page.getByTestId('dataset').selectOption('fashion');
   await page.locator('#confirm button[value=reset]').click();
-  await ready(page);
+  // A fresh Fashion-MNIST run, at step 0 (the MNIST run was at 2).
+  await page.waitForFunction(() => document.body.dataset.state === 'ready' && document.querySelector('[data-testid=step-count]').textContent === '0', null, { timeout: 120_000 });
   await page.getByTestId('upload-checkpoint').setInputFiles(await mnist.path());
   await page.getByTestId('notice').waitFor({ state: 'visible', timeout: 120_000 });
   assert.equal(await page.locator('#notice-text').textContent(), 'This run was trained on MNIST; it goes on training on Fashion-MNIST.');
