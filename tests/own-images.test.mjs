@@ -94,6 +94,9 @@ async function recorded(download) {
 test('your images: a zip of coloured shapes trains in RGB at 32 px, bad files are named, gray on request', { timeout: 600_000 }, async () => {
   const context = await env.chromium.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 1100 } });
   const page = await open(context, `${env.server.url}?dataset=images${SMALL}`);
+  // Nothing is uploaded: no request but GETs of the site's own files, from the page or its workers.
+  const sent = [];
+  context.on('request', (request) => (request.method() !== 'GET' || !request.url().startsWith(env.server.url)) && sent.push(`${request.method()} ${request.url()}`));
   // Nothing to train on yet: the panel asks for images and states Rust's limits.
   await page.waitForFunction(() => document.body.dataset.state === 'failed');
   assert.equal(await page.getByTestId('own-images').isVisible(), true);
@@ -166,6 +169,7 @@ test('your images: a zip of coloured shapes trains in RGB at 32 px, bad files ar
   await page.getByTestId('error').waitFor({ state: 'visible' });
   assert.match(await page.getByTestId('error').textContent(), /this run was trained on your images “shapes” \(20 of 32×32 RGB\)/);
   assert.equal(await count(page), 1, 'the run went on as it was');
+  assert.deepEqual(sent.filter((r) => !r.includes(' blob:')), [], 'requests that are not GETs of the site');
   assert.deepEqual(page.errors, []);
   await context.close();
 });
