@@ -91,13 +91,14 @@ test('a corrupt or foreign upload is refused with a message and the run goes on'
   writeFileSync(bad, 'definitely not a checkpoint');
   await page.getByTestId('upload-checkpoint').setInputFiles(bad);
   await page.getByTestId('error').waitFor({ state: 'visible', timeout: 60_000 });
-  assert.match(await page.getByTestId('error').textContent(), /checkpoint.*not a complete safetensors file/);
+  // Named as the user knows it: the file's own name.
+  assert.match(await page.getByTestId('error').textContent(), /checkpoint not-a-checkpoint\.safetensors: not a complete safetensors file/);
   await paused(page);
   assert.equal(await count(page), step);
   // Well-formed with a matching checksum, but holding a NaN: refused naming the tensor.
   await page.getByTestId('upload-checkpoint').setInputFiles(resolve(root, 'www', 'fixtures', 'non-finite.safetensors'));
   await page.getByTestId('error').filter({ hasText: 'not finite' }).waitFor({ state: 'visible', timeout: 60_000 });
-  assert.match(await page.getByTestId('error').textContent(), /tensor generator\.decoder\.to_image\.bias holds NaN: its weights are not finite/);
+  assert.match(await page.getByTestId('error').textContent(), /checkpoint non-finite\.safetensors: tensor generator\.decoder\.to_image\.bias holds NaN: its weights are not finite/);
   await paused(page);
   assert.equal(await count(page), step);
   assert.ok(Number(await page.getByTestId('curves').getAttribute('data-points')) > 0, 'the curves were lost');

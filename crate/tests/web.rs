@@ -187,15 +187,15 @@ async fn a_checkpoint_resumes_at_its_step_and_a_chosen_file_opens_as_its_format_
     assert_eq!(resumed.step_count().unwrap(), 3.0);
     // A file the user chose opens as its format says: the run resumes, an export starts afresh.
     let export: Uint8Array = JsFuture::from(trainer.export()).await.map_err(message).unwrap().dyn_into().unwrap();
-    let open = |file: Vec<u8>| WebTrainer::open(file, small_config(), "cpu".into(), &dataset);
+    let open = |file: Vec<u8>| WebTrainer::open(file, small_config(), "cpu".into(), &dataset, Some("run.safetensors".into()));
     assert_eq!(open(bytes.to_vec()).await.map_err(message).unwrap().step_count().unwrap(), 3.0);
     // A checkpoint never reads the config: a field the form marks invalid (null) does not block it.
     let refused = js_sys::JSON::parse(r#"{"gamma": null}"#).unwrap();
-    let resumed = WebTrainer::open(bytes.to_vec(), refused, "cpu".into(), &dataset).await.map_err(message).unwrap();
+    let resumed = WebTrainer::open(bytes.to_vec(), refused, "cpu".into(), &dataset, None).await.map_err(message).unwrap();
     assert_eq!(resumed.step_count().unwrap(), 3.0);
     assert_eq!(open(export.to_vec()).await.map_err(message).unwrap().step_count().unwrap(), 0.0);
     let error = open(b"not a run".to_vec()).await.err().expect("should fail");
-    assert!(message(error).starts_with("BadCheckpoint"));
+    assert!(message(error).starts_with("BadCheckpoint: checkpoint run.safetensors: "), "the file is named as given");
     let mut truncated = bytes.to_vec();
     truncated.truncate(truncated.len() / 2);
     let error = WebTrainer::resume(truncated, "cpu".into(), &dataset).await.err().expect("should fail");

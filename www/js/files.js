@@ -20,7 +20,7 @@ export function wireFiles({ settings, run, own, showError }) {
     event.target.value = ''; // the same file can be chosen again
     if (!file) return;
     // Resumed on the dataset chosen now; a bad file is refused and the current run goes on.
-    run.create({ checkpoint: await file.arrayBuffer() });
+    run.create({ checkpoint: await file.arrayBuffer(), fileName: file.name });
   });
   $('start-pretrained').addEventListener('click', async () => {
     if (settings.dataset() === OWN) return showError('There is no pretrained model for your own images: the shipped ones draw 28×28 MNIST and Fashion-MNIST.');
@@ -61,7 +61,7 @@ export function wireFiles({ settings, run, own, showError }) {
         settings.input('dataset').value = saved.dataset;
         if (ownImages) return own.resumeWhenChosen(saved);
         own.showPanel();
-        run.create({ checkpoint: saved.bytes });
+        run.create({ checkpoint: saved.bytes, fileName: 'the autosaved run' });
       };
       $('offer-discard').onclick = () => {
         $('resume-offer').hidden = true;

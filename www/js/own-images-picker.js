@@ -135,7 +135,7 @@ export class OwnImages {
     this.dataset.value = OWN;
     this.showPanel();
     // The autosave is kept until a run is ready on it: a refused resume can be tried again.
-    this.run.create(this.resumeBytes ? { checkpoint: this.resumeBytes } : {});
+    this.run.create(this.resumeBytes ? { checkpoint: this.resumeBytes, fileName: 'the autosaved run' } : {});
   }
 
   /** A run is ready: an autosave being resumed has been. */

@@ -9,7 +9,7 @@
 //           64, channels 1 | 3 | null (what the images are); id: the page's, echoed by the
 //           answers. Answered by images-progress messages, then `images` or `images-failed`;
 //           the page then sends `create` (for the latest it asked for).
-//   create  {config, backend, dataset, checkpoint, weights}  new session; config is a partial
+//   create  {config, backend, dataset, checkpoint, fileName, weights}  new session; config is a partial
 //           TrainConfig, backend 'auto' | 'webgpu' | 'cpu', dataset 'mnist' | 'fashion' |
 //           'images' (the images gathered last; the model's image size and channels follow them);
 //           checkpoint and weights are ArrayBuffers or null. A checkpoint (a file the user chose,

@@ -86,13 +86,13 @@ export class Run {
    * ready (a refused file leaves it as it was), unless the session `continues` this run (a
    * recovery, going back to an earlier state). The bytes are copied: the caller keeps its own.
    */
-  create({ checkpoint = null, weights = null, backend = this.settings.backend(), dataset = this.settings.dataset(), continues = false } = {}) {
+  create({ checkpoint = null, fileName = undefined, weights = null, backend = this.settings.backend(), dataset = this.settings.dataset(), continues = false } = {}) {
     this.setState(State.LOADING, 'Starting…');
     this.startOver = !continues;
     this.awaited = null; // images still being read are not to start another run when they are
     const [file, copyWeights] = [checkpoint?.slice(0) ?? null, weights?.slice(0) ?? null];
     const transfer = [file, copyWeights].filter(Boolean);
-    this.send({ type: ToWorker.CREATE, config: this.settings.config(), backend, dataset, checkpoint: file, weights: copyWeights }, transfer);
+    this.send({ type: ToWorker.CREATE, config: this.settings.config(), backend, dataset, checkpoint: file, fileName, weights: copyWeights }, transfer);
   }
 
   /** Asks the session to hold the kept state of `step` (the best judged); `held` says it did. */

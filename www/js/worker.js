@@ -44,7 +44,7 @@ async function gather(message) {
   post({ type: FromWorker.IMAGES, id: message.id, report: dataset.report() });
 }
 
-async function create({ config, backend, dataset: name, checkpoint, weights }, mine) {
+async function create({ config, backend, dataset: name, checkpoint, fileName, weights }, mine) {
   status(State.LOADING, name === OWN ? 'Starting…' : `Fetching ${name}…`);
   await wasmReady;
   const dataset = await trainingSet(name);
@@ -54,7 +54,7 @@ async function create({ config, backend, dataset: name, checkpoint, weights }, m
     if (weights) return WebTrainer.from_weights(new Uint8Array(weights), config, b, dataset);
     if (!checkpoint) return WebTrainer.create(config, b, dataset);
     // A checkpoint resumes; an export (weights only) starts a fresh run of `config` from them.
-    return WebTrainer.open(new Uint8Array(checkpoint), config, b, dataset);
+    return WebTrainer.open(new Uint8Array(checkpoint), config, b, dataset, fileName);
   };
   // The new session is built before the current one is dropped: a bad file leaves the run as it was.
   const [next, nextChosen] = await onChosen(choice, make);

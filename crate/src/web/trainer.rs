@@ -62,9 +62,11 @@ impl WebTrainer {
 
     /// A run from a file the user chose, of either kind, as its `format` says: a checkpoint
     /// resumes as saved (and `config` is not read: the form may hold a refused value); an export
-    /// starts a fresh run of `config` (a subset, as in `create`) from its weights.
-    pub async fn open(file: Vec<u8>, config: JsValue, backend: String, dataset: &Dataset) -> Result<WebTrainer, JsValue> {
-        Self::start(backend, dataset, |device, images| Session::open(&file, "checkpoint", device, images, || config_for(config, dataset))).await
+    /// starts a fresh run of `config` (a subset, as in `create`) from its weights. `name` names
+    /// the file in errors (by default "checkpoint").
+    pub async fn open(file: Vec<u8>, config: JsValue, backend: String, dataset: &Dataset, name: Option<String>) -> Result<WebTrainer, JsValue> {
+        let name = name.unwrap_or_else(|| "checkpoint".into());
+        Self::start(backend, dataset, |device, images| Session::open(&file, &name, device, images, || config_for(config, dataset))).await
     }
 
     /// Moves the run, at its current step, to `backend`; if that fails (a diverged state, a
