@@ -104,7 +104,10 @@ test('your images: a zip of coloured shapes trains in RGB at 32 px, bad files ar
   assert.equal(await page.getByTestId('own-size').inputValue(), '32');
 
   const set = await shapes(page, 20, 40);
-  await page.getByTestId('pick-files').setInputFiles([zipOf('shapes', set, await badFiles(page, 'shapes'))]);
+  // From the keyboard: the prompt focuses the drop zone, Enter opens the file picker.
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'drop-zone');
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
+  await chooser.setFiles([zipOf('shapes', set, await badFiles(page, 'shapes'))]);
   await ready(page);
   const status = await page.getByTestId('own-status').textContent();
   assert.match(status, /Using 20 images from “shapes”, 32×32 RGB\. Skipped 3:/);

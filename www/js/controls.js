@@ -69,7 +69,7 @@ export function wireControls({ settings, run, figures, own, showError }) {
 
   // Space toggles training when focus is not in a field.
   document.addEventListener('keydown', (event) => {
-    if (event.key !== ' ' || event.target.closest('input, select, button, textarea, dialog')) return;
+    if (event.key !== ' ' || event.target.closest('input, select, button, textarea, dialog, .drop')) return; // the drop zone's Space opens its picker
     event.preventDefault();
     (run.state === State.RUNNING ? $('pause') : $('start')).click();
   });

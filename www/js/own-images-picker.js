@@ -53,6 +53,12 @@ export class OwnImages {
       zone.classList.add('over');
     });
     zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+    // The zone takes focus (it is where a prompt sends it): Enter or Space opens the file picker.
+    zone.addEventListener('keydown', (event) => {
+      if (event.target !== zone || (event.key !== 'Enter' && event.key !== ' ')) return;
+      event.preventDefault();
+      $('pick-files').click();
+    });
     zone.addEventListener('drop', async (event) => {
       event.preventDefault();
       zone.classList.remove('over');
