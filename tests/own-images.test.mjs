@@ -246,3 +246,29 @@ test('a run on your images is autosaved; after a reload it resumes once the same
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('images dropped anywhere on the page train as your images, and the page stays', { timeout: 300_000 }, async () => {
+  const context = await env.chromium.newContext();
+  const page = await open(context, `${env.server.url}?dataset=mnist${SMALL}`);
+  await ready(page);
+  const url = page.url();
+  const set = await shapes(page, 16, 40);
+  // A drop on the samples panel, as a person drops files on whatever is under the pointer.
+  const prevented = await page.evaluate((files) => {
+    const transfer = new DataTransfer();
+    for (const { name, mimeType, bytes } of files) transfer.items.add(new File([new Uint8Array(bytes)], name, { type: mimeType }));
+    const drop = new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true });
+    document.querySelector('[data-testid=samples]').dispatchEvent(drop);
+    return drop.defaultPrevented;
+  }, set.map(({ name, mimeType, buffer }) => ({ name, mimeType, bytes: [...buffer] })));
+  assert.ok(prevented, 'the browser would open the dropped file in place of the page');
+  await page.waitForFunction(() => /Using 16 images from “your files”, 32×32 RGB/.test(document.querySelector('[data-testid=own-status]').textContent), null, { timeout: 60_000 });
+  await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { timeout: 60_000 });
+  assert.equal(await page.getByTestId('dataset').inputValue(), 'images');
+  assert.equal(page.url(), url);
+  await page.getByTestId('step').click();
+  await stepAtLeast(page, 1);
+  assert.deepEqual(await size(page, 'samples'), [8 * 33 + 1, 8 * 33 + 1]);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

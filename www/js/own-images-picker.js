@@ -47,22 +47,35 @@ export class OwnImages {
         this.choose(files);
       });
     }
+    // Files dropped anywhere on the page are one's own images: left to the browser, a dropped
+    // image would replace the page, and the run with it.
     const zone = $('drop-zone');
-    zone.addEventListener('dragover', (event) => {
+    const files = (event) => event.dataTransfer?.types.includes('Files');
+    window.addEventListener('dragover', (event) => {
+      if (!files(event)) return;
       event.preventDefault();
       zone.classList.add('over');
     });
-    zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+    window.addEventListener('dragleave', (event) => event.relatedTarget === null && zone.classList.remove('over'));
+    window.addEventListener('drop', async (event) => {
+      if (!files(event)) return;
+      event.preventDefault();
+      zone.classList.remove('over');
+      const previous = this.dataset.value;
+      const list = await dropped(event.dataTransfer); // reads the drop's items before any await
+      this.dataset.value = OWN;
+      this.showPanel();
+      // Kept the run instead: the dataset select goes back to what it showed.
+      if (!(await this.choose(list))) {
+        this.dataset.value = previous;
+        this.showPanel();
+      }
+    });
     // The zone takes focus (it is where a prompt sends it): Enter or Space opens the file picker.
     zone.addEventListener('keydown', (event) => {
       if (event.target !== zone || (event.key !== 'Enter' && event.key !== ' ')) return;
       event.preventDefault();
       $('pick-files').click();
-    });
-    zone.addEventListener('drop', async (event) => {
-      event.preventDefault();
-      zone.classList.remove('over');
-      this.choose(await dropped(event.dataTransfer));
     });
     for (const id of ['own-size', 'own-channels']) {
       const select = $(id);
@@ -103,11 +116,15 @@ export class OwnImages {
     $('drop-zone').focus();
   }
 
-  /** Files chosen or dropped: read by the worker, unless the user keeps the current run. */
+  /**
+   * Files chosen or dropped: read by the worker, unless the user keeps the current run; resolves
+   * to whether they are being read.
+   */
   async choose(files) {
     // An empty folder too goes to the worker: Rust says what is missing, as for any set.
-    if (this.run.step > 0 && !this.resumeBytes && !(await this.confirm('the training set'))) return;
+    if (this.run.step > 0 && !this.resumeBytes && !(await this.confirm('the training set'))) return false;
     this.gather({ files, name: setName(files) });
+    return true;
   }
 
   /** Has the worker read `files` (the chosen ones by default) at the size and colour chosen. */
