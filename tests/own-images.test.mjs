@@ -64,9 +64,13 @@ async function badFiles(page, folder) {
   };
 }
 
-/** Pixels of a canvas whose channels differ by more than 24 levels (0 for a gray picture). */
-function coloured(page, testid) {
-  return page.getByTestId(testid).evaluate((canvas) => {
+/**
+ * Pixels of a canvas (of the page's `testid`, or in the shadow root of the element `selector`)
+ * whose channels differ by more than 24 levels (0 for a gray picture).
+ */
+function coloured(page, testid, selector = `[data-testid=${testid}]`) {
+  return page.$eval(selector, (el) => {
+    const canvas = el.shadowRoot?.querySelector('canvas') ?? el;
     const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
     let n = 0;
     for (let i = 0; i < data.length; i += 4) if (Math.max(Math.abs(data[i] - data[i + 1]), Math.abs(data[i + 1] - data[i + 2])) > 24) n++;
@@ -143,15 +147,8 @@ test('your images: a zip of coloured shapes trains in RGB at 32 px, bad files ar
   }, weights);
   await page.waitForFunction(() => ['ready', 'error'].includes(document.querySelector('#rgb-widget').getAttribute('state')), null, { timeout: 60_000 });
   assert.equal(await page.$eval('#rgb-widget', (el) => el.getAttribute('state')), 'ready');
-  const widgetColour = await page.$eval('#rgb-widget', (el) => {
-    const canvas = el.shadowRoot.querySelector('canvas');
-    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-    let n = 0;
-    for (let i = 0; i < data.length; i += 4) if (Math.max(Math.abs(data[i] - data[i + 1]), Math.abs(data[i + 1] - data[i + 2])) > 24) n++;
-    return [canvas.width, n];
-  });
-  assert.equal(widgetColour[0], 2 * 33 + 1);
-  assert.ok(widgetColour[1] > 0, 'the widget draws the RGB generator in gray');
+  assert.equal(await page.$eval('#rgb-widget', (el) => el.shadowRoot.querySelector('canvas').width), 2 * 33 + 1);
+  assert.ok((await coloured(page, null, '#rgb-widget')) > 0, 'the widget draws the RGB generator in gray');
   await page.$eval('#rgb-widget', (el) => el.remove());
 
   // Gray on request: after confirming, a new model on the same files, drawing one channel.

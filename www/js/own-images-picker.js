@@ -181,8 +181,8 @@ export class OwnImages {
     this.dataset.value = OWN;
     if (size) $('own-size').value = String(size);
     if (channels) $('own-channels').value = String(channels);
+    this.resumeBytes = bytes;
     this.prompt(`Choose your images “${name}” again to resume the run.`);
-    this.resumeBytes = bytes; // after prompt(), whose showPanel() would not clear it now anyway
   }
 
   showReport({ name, images, size, channels, skipped }) {

@@ -48,7 +48,8 @@
 //                                datasets the worker has parsed (one per dataset used: every
 //                                session shares the parse; the page's ?debug=1 hook shows it);
 //                                keep_every: Rust's steps between kept (and judged) states;
-//                                data: the training set's report (as `images` gives); data_change:
+//                                data: the training set, {dataset, name?, images, size, channels}
+//                                (the `images` report without its skipped list); data_change:
 //                                when a checkpoint of another set was resumed, a sentence saying
 //                                which set each is (else undefined).
 //   stats   {stats, memory}      means over the last call: step, steps, loss_real, loss_fake,

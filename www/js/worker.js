@@ -98,7 +98,7 @@ async function announce() {
   const k = await trainer.k();
   const backend = trainer.backend;
   const reason = backend === chosen.backend ? chosen.reason : `${backend === 'webgpu' ? 'WebGPU' : 'CPU'}: the run stayed here`;
-  const data = lastParsed().report();
+  const data = lastParsed().trained_on(); // not the report: its skipped list can be long
   post({ type: FromWorker.READY, backend, reason, config: trainer.config(), step: trainer.step_count, k, parses: Dataset.parses(), keep_every: WebTrainer.keep_every(), data, data_change: trainer.data_change });
 }
 

@@ -264,8 +264,8 @@ where
 
 /// Parses a side of one's own images against `data::own::SIZES`.
 fn image_size(s: &str) -> Result<usize, String> {
-    let n = s.parse::<usize>().map_err(|_| "must be 28, 32 or 64".to_string())?;
-    began::data::own::check_size(n).map_err(|_| "must be 28, 32 or 64".to_string())
+    let n = s.parse::<usize>().map_err(|_| format!("{s} is not a whole number"))?;
+    began::data::own::check_size(n).map_err(|e| e.to_string())
 }
 
 fn positive_u64(s: &str) -> Result<u64, String> {

@@ -49,8 +49,7 @@ pub fn read(dir: &Path, size: usize, channels: Option<usize>) -> Result<Folder> 
         gathering.push_rgba(resized.to_rgba8().as_raw())?;
     }
     let name = dir.canonicalize().ok().and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()));
-    let skipped = gathering.skipped.clone();
-    let images = gathering.finish(Origin::own(&name.unwrap_or_else(|| dir.display().to_string())), channels)?;
+    let (images, skipped) = gathering.finish(Origin::own(&name.unwrap_or_else(|| dir.display().to_string())), channels)?;
     Ok(Folder { images, skipped })
 }
 

@@ -29,12 +29,14 @@ pub const MIN_IMAGES: usize = 16;
 /// model (a tab has a few GB at most; a phone's, less).
 pub const MAX_IMAGES: usize = 10_000;
 
-/// A side in [`SIZES`], or an `InvalidConfig` naming the allowed ones.
+/// A side in [`SIZES`], or an `InvalidConfig` naming the allowed ones ("28, 32 or 64").
 pub fn check_size(size: usize) -> Result<usize> {
     if SIZES.contains(&size) {
         return Ok(size);
     }
-    Err(Error::InvalidConfig { field: "size", allowed: "28, 32 or 64".into(), value: size.to_string() })
+    let (last, rest) = SIZES.split_last().expect("sizes");
+    let allowed = format!("{} or {last}", rest.iter().map(usize::to_string).collect::<Vec<_>>().join(", "));
+    Err(Error::InvalidConfig { field: "size", allowed, value: size.to_string() })
 }
 
 /// The model `model` made to draw images like `images`: their side (and the base it doubles
@@ -46,7 +48,7 @@ pub fn model_for(images: &Images, model: ModelConfig) -> ModelConfig {
 }
 
 /// Refuses a set of fewer than [`MIN_IMAGES`], saying what was skipped.
-pub fn check_count(source: &str, usable: usize, skipped: &[Skipped]) -> Result<()> {
+fn check_count(source: &str, usable: usize, skipped: &[Skipped]) -> Result<()> {
     if usable >= MIN_IMAGES {
         return Ok(());
     }
@@ -58,7 +60,7 @@ pub fn check_count(source: &str, usable: usize, skipped: &[Skipped]) -> Result<(
 }
 
 /// A file left out of the set, and why.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Skipped {
     pub file: String,
     pub why: String,
@@ -113,10 +115,6 @@ impl Gathering {
     /// Images to be resized to `size`, one of [`SIZES`].
     pub fn new(size: usize) -> Result<Self> {
         Ok(Self { size: check_size(size)?, rgb: Vec::new(), count: 0, colour: false, skipped: Vec::new() })
-    }
-
-    pub fn size(&self) -> usize {
-        self.size
     }
 
     /// Images kept so far.
@@ -191,8 +189,9 @@ impl Gathering {
     }
 
     /// The training set from `origin`, in `channels` (1 or 3; by default 3 if any image has
-    /// colour, else 1); refused with fewer than [`MIN_IMAGES`], saying what was skipped.
-    pub fn finish(self, origin: Origin, channels: Option<usize>) -> Result<Images> {
+    /// colour, else 1), and the files skipped; refused with fewer than [`MIN_IMAGES`], saying
+    /// what was skipped.
+    pub fn finish(self, origin: Origin, channels: Option<usize>) -> Result<(Images, Vec<Skipped>)> {
         if let Some(c) = channels.filter(|c| ![1, 3].contains(c)) {
             return Err(Error::InvalidConfig { field: "channels", allowed: "1 or 3".into(), value: c.to_string() });
         }
@@ -214,7 +213,7 @@ impl Gathering {
                 .collect(),
         };
         let labels = vec![0; self.count];
-        Ok(Images { pixels, labels, rows: self.size, cols: self.size, channels, origin })
+        Ok((Images { pixels, labels, rows: self.size, cols: self.size, channels, origin }, self.skipped))
     }
 }
 
@@ -233,7 +232,7 @@ mod tests {
             gathering.push_rgba(&square(28, [10, 20, 30 + i as u8])).unwrap();
         }
         assert!(gathering.has_colour());
-        let images = gathering.finish(Origin::own("shapes"), None).unwrap();
+        let (images, _) = gathering.finish(Origin::own("shapes"), None).unwrap();
         assert_eq!((images.len(), images.channels, images.rows, images.origin.name.as_str()), (16, 3, 28, "shapes"));
         // Planar: all of R, then all of G, then all of B.
         assert_eq!(&images.pixels[..2], &[10, 10]);
@@ -249,8 +248,8 @@ mod tests {
             gray.push_rgba(&square(32, [90, 92, 90])).unwrap(); // within JPEG noise
             colour.push_rgba(&square(32, [255, 0, 0])).unwrap();
         }
-        assert_eq!(gray.finish(Origin::own("g"), None).unwrap().channels, 1);
-        let red = colour.finish(Origin::own("c"), Some(1)).unwrap();
+        assert_eq!(gray.finish(Origin::own("g"), None).unwrap().0.channels, 1);
+        let (red, _) = colour.finish(Origin::own("c"), Some(1)).unwrap();
         assert_eq!((red.channels, red.pixels.len(), red.pixels[0]), (1, 16 * 32 * 32, 54)); // 0.2126 · 255
     }
 

@@ -33,13 +33,18 @@ impl Dataset {
         Ok(Dataset { images: Arc::new(images.with_origin(Origin::dataset(dataset))), skipped: Vec::new() })
     }
 
-    /// What the set is: `{dataset, name?, images, size, channels, skipped: [{file, why}]}`
+    /// What the set is, as checkpoints record it: `{dataset, name?, images, size, channels}`
     /// (dataset `"images"` for one's own, named after the folder or zip).
+    #[wasm_bindgen(unchecked_return_type = "TrainedOn")]
+    pub fn trained_on(&self) -> Result<JsValue, JsValue> {
+        to_value(&TrainedOn::of(&self.images))
+    }
+
+    /// [`Dataset::trained_on`] and the files left out: `skipped: [{file, why}]`.
     #[wasm_bindgen(unchecked_return_type = "DatasetReport")]
     pub fn report(&self) -> Result<JsValue, JsValue> {
-        let skipped: Vec<_> = self.skipped.iter().map(|s| serde_json::json!({ "file": s.file, "why": s.why })).collect();
         let mut report = serde_json::to_value(TrainedOn::of(&self.images)).expect("serialises");
-        report["skipped"] = skipped.into();
+        report["skipped"] = serde_json::to_value(&self.skipped).expect("serialises");
         to_value(&report)
     }
 
@@ -57,11 +62,10 @@ impl Dataset {
 
 #[wasm_bindgen(typescript_custom_section)]
 const REPORT: &str = r#"
-/** A training set: where from, its shape, and (one's own images) the files left out and why. */
-export interface DatasetReport {
-  dataset: string; name?: string; images: number; size: number; channels: number;
-  skipped: { file: string; why: string }[];
-}
+/** A training set as checkpoints record it: where from, and its shape. */
+export interface TrainedOn { dataset: string; name?: string; images: number; size: number; channels: number }
+/** A training set and (one's own images) the files left out, and why. */
+export interface DatasetReport extends TrainedOn { skipped: { file: string; why: string }[] }
 "#;
 
 /// One's own images, gathered one at a time as the worker decodes them (see
@@ -141,8 +145,7 @@ impl ImageGathering {
     /// The training set named `name` (the folder or zip), in `channels` (1 or 3; undefined: 3
     /// if any image has colour, else 1); refused with fewer than 16 usable images, saying why.
     pub fn finish(self, name: &str, channels: Option<u32>) -> Result<Dataset, JsValue> {
-        let skipped = self.gathering.skipped.clone();
-        let images = self.gathering.finish(Origin::own(name), channels.map(|c| c as usize)).map_err(to_js)?;
+        let (images, skipped) = self.gathering.finish(Origin::own(name), channels.map(|c| c as usize)).map_err(to_js)?;
         PARSES.with(|parses| parses.set(parses.get() + 1));
         Ok(Dataset { images: Arc::new(images), skipped })
     }
