@@ -1,7 +1,7 @@
 //! The decoder, shared by D (from h) and G (from z): a linear map to n × s0 × s0, then per scale
 //! `repeat` × (conv 3×3 + ELU) and nearest-neighbour ×2 upsampling, and a last conv to the image.
 
-use super::{Init, elu};
+use super::{Init, conv, conv_elu};
 use crate::config::ModelConfig;
 use burn::nn::conv::Conv2d;
 use burn::nn::Linear;
@@ -58,11 +58,11 @@ impl Decoder {
                     x = Tensor::cat(vec![x, upsample(h0.clone(), 1 << i)], 1); // [batch, 2n, …]
                 }
             }
-            for conv in convs {
-                x = elu(conv.forward(x)); // [batch, n, s0·2^i, s0·2^i]
+            for layer in convs {
+                x = conv_elu(layer, x); // [batch, n, s0·2^i, s0·2^i]
             }
         }
-        self.to_image.forward(x) // [batch, channels, size, size]
+        conv(&self.to_image, x) // [batch, channels, size, size]
     }
 }
 

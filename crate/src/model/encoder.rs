@@ -1,7 +1,7 @@
 //! D's encoder: per scale `repeat` × (conv 3×3 + ELU) with n, 2n, 3n, … filters, a stride-2 conv
 //! between scales, then a linear map to the embedding h with no non-linearity.
 
-use super::{Init, elu};
+use super::{Init, conv_elu};
 use crate::config::ModelConfig;
 use burn::nn::conv::Conv2d;
 use burn::nn::Linear;
@@ -37,13 +37,13 @@ impl Encoder {
 
     /// `[batch, channels, size, size]` → h: `[batch, Nh]`.
     pub fn forward(&self, images: Tensor<4>) -> Tensor<2> {
-        let mut x = elu(self.input.forward(images)); // [batch, n, size, size]
+        let mut x = conv_elu(&self.input, images); // [batch, n, size, size]
         for (i, convs) in self.scales.iter().enumerate() {
-            for conv in convs {
-                x = elu(conv.forward(x)); // [batch, (i+1)n, size/2^i, size/2^i]
+            for layer in convs {
+                x = conv_elu(layer, x); // [batch, (i+1)n, size/2^i, size/2^i]
             }
             if let Some(down) = self.downsample.get(i) {
-                x = elu(down.forward(x)); // [batch, (i+2)n, size/2^(i+1), …]
+                x = conv_elu(down, x); // [batch, (i+2)n, size/2^(i+1), …]
             }
         }
         let x = x.flatten::<2>(1, 3); // [batch, scales·n·s0·s0]
