@@ -1,10 +1,7 @@
 //! Milliseconds per convolution, forward and backward (input, weight and bias gradients), this
 //! crate's kernels against burn-flex's, on the shapes of a small image model (n = 8 filters,
-//! 28×28, three scales) at batch 16 and 64. Figures, not a test:
-//!
-//! ```sh
-//! RAYON_NUM_THREADS=1 cargo run --release -p burn-flex-conv --example conv_bench
-//! ```
+//! 28×28, three scales) at batch 16 and 64. Figures, not a test: `pkg-scripts/bench conv` runs
+//! it on one thread.
 
 use burn::tensor::module;
 use burn::tensor::ops::ConvOptions;

@@ -27,17 +27,21 @@ fn exp_nonpositive(x: f32) -> f32 {
     // ln 2 in two parts, so that x − n·ln 2 is exact enough.
     const LN2_HI: f32 = 0.693_359_4;
     const LN2_LO: f32 = -2.121_944_4e-4;
-    // Adding and subtracting 1.5·2²³ rounds to the nearest integer without a rounding instruction
-    // (SSE2 has none; the x86-64 baseline is SSE2).
+    // Adding 1.5·2²³ rounds to the nearest integer n without a rounding instruction (SSE2 has
+    // none; the x86-64 baseline is SSE2) and leaves n in the low bits of the sum's mantissa, so
+    // 2ⁿ is built from bits without a float-to-int cast (Rust's saturating `as` does not
+    // vectorise).
     const ROUND: f32 = 12_582_912.0;
     // e^-87 is still a normal f32, so 2ⁿ below stays a valid exponent. (Not `max`, which would
     // turn NaN into -87: NaN must reach the loss, where the trainer looks for it.)
     let x = if x < -87.0 { -87.0 } else { x };
-    let n = (x * LOG2E + ROUND) - ROUND;
+    let shifted = x * LOG2E + ROUND;
+    let n = shifted - ROUND;
     let r = x - n * LN2_HI - n * LN2_LO;
     let p = ((((1.987_569_1e-4 * r + 1.398_199_9e-3) * r + 8.333_452e-3) * r + 4.166_579_6e-2) * r + 0.166_666_65) * r + 0.5;
     let e = p * r * r + r + 1.0;
-    e * f32::from_bits(((n as i32 + 127) as u32) << 23)
+    let two_to_n = shifted.to_bits().wrapping_sub(ROUND.to_bits()).wrapping_add(127) << 23;
+    e * f32::from_bits(two_to_n)
 }
 
 #[cfg(test)]

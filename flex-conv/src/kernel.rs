@@ -183,8 +183,30 @@ fn valid(j: usize, padding: usize, stride: usize, width: usize, out: usize) -> (
     (lo.min(hi), hi)
 }
 
+/// Whether every row of im2col is its input plane shifted by whole elements: stride 1 and an
+/// output as wide as the input ("same" padding, as 3×3 convolutions with padding 1 have).
+fn is_shift(g: &Geometry) -> bool {
+    g.stride == [1, 1] && g.out_size()[1] == g.size[1]
+}
+
+/// For a shift row (c, i, j): the offset d of x's index from the row's (x[p + d] = col[p]), the
+/// range of p whose input row lies inside x, and the output columns [lo, hi) whose input column
+/// does (the others, at the edges, would wrap into the neighbouring row).
+fn shift(g: &Geometry, i: usize, j: usize) -> (isize, std::ops::Range<usize>, (usize, usize)) {
+    let ([h, w], [ho, wo]) = (g.size, g.out_size());
+    let [(ph, _), (pw, _)] = g.padding;
+    let d = (i as isize - ph as isize) * w as isize + j as isize - pw as isize;
+    // Output rows oh with 0 ≤ oh + i − p_h < h.
+    let top = ph.saturating_sub(i).min(ho);
+    let bottom = (h + ph).saturating_sub(i).clamp(top, ho);
+    (d, top * wo..bottom * wo, valid(j, pw, 1, w, wo))
+}
+
 /// col[(c, i, j), (oh, ow)] = x[c, oh·s_h + i − p_h, ow·s_w + j − p_w], zero outside x.
 fn im2col(g: &Geometry, x: &[f32], col: &mut [f32]) {
+    if is_shift(g) {
+        return im2col_shift(g, x, col);
+    }
     let ([h, w], [ho, wo]) = (g.size, g.out_size());
     let ([kh, kw], [sh, sw], [(ph, _), (pw, _)]) = (g.kernel, g.stride, g.padding);
     let mut rows = col.chunks_exact_mut(ho * wo);
@@ -215,8 +237,46 @@ fn im2col(g: &Geometry, x: &[f32], col: &mut [f32]) {
     }
 }
 
+/// The p of `inside` whose x[p + d] lies in a plane of `len`, and that first x index. The p left
+/// out are edge columns, which the callers zero.
+fn clip(inside: std::ops::Range<usize>, d: isize, len: usize) -> (std::ops::Range<usize>, usize) {
+    let start = (inside.start as isize).max(-d);
+    let end = (inside.end as isize).min(len as isize - d).max(start);
+    if start >= end {
+        return (0..0, 0);
+    }
+    (start as usize..end as usize, (start + d) as usize)
+}
+
+/// [`im2col`] at stride 1 with "same" width: one copy of the plane per row, then zeros at the
+/// edges, instead of a copy per output row (rows of 7 to 28 floats are mostly call overhead).
+fn im2col_shift(g: &Geometry, x: &[f32], col: &mut [f32]) {
+    let ([h, w], [kh, kw]) = (g.size, g.kernel);
+    let mut rows = col.chunks_exact_mut(g.out_plane());
+    for plane in x.chunks_exact(h * w) {
+        for i in 0..kh {
+            for j in 0..kw {
+                let row = rows.next().expect("im2col: rows for every (c, i, j)");
+                let (d, inside, (lo, hi)) = shift(g, i, j);
+                row[..inside.start].fill(0.0);
+                row[inside.end..].fill(0.0);
+                let (p, from) = clip(inside.clone(), d, plane.len());
+                row[p.clone()].copy_from_slice(&plane[from..from + p.len()]);
+                for out_row in row[inside].chunks_exact_mut(w) {
+                    out_row[..lo].fill(0.0);
+                    out_row[hi..].fill(0.0);
+                }
+            }
+        }
+    }
+}
+
 /// The adjoint of [`im2col`]: adds every column entry back onto the input position it came from.
-fn col2im(g: &Geometry, col: &[f32], dx: &mut [f32]) {
+/// Clobbers `col` on the stride-1 path.
+fn col2im(g: &Geometry, col: &mut [f32], dx: &mut [f32]) {
+    if is_shift(g) {
+        return col2im_shift(g, col, dx);
+    }
     let ([h, w], [ho, wo]) = (g.size, g.out_size());
     let ([kh, kw], [sh, sw], [(ph, _), (pw, _)]) = (g.kernel, g.stride, g.padding);
     let mut rows = col.chunks_exact(ho * wo);
@@ -240,6 +300,28 @@ fn col2im(g: &Geometry, col: &[f32], dx: &mut [f32]) {
                         }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// [`col2im`] at stride 1 with "same" width: the edge columns of each row are zeroed (they came
+/// from outside x), then the row is added onto its shifted plane in one pass.
+fn col2im_shift(g: &Geometry, col: &mut [f32], dx: &mut [f32]) {
+    let ([h, w], [kh, kw]) = (g.size, g.kernel);
+    let mut rows = col.chunks_exact_mut(g.out_plane());
+    for plane in dx.chunks_exact_mut(h * w) {
+        for i in 0..kh {
+            for j in 0..kw {
+                let row = rows.next().expect("col2im: rows for every (c, i, j)");
+                let (d, inside, (lo, hi)) = shift(g, i, j);
+                for out_row in row[inside.clone()].chunks_exact_mut(w) {
+                    out_row[..lo].fill(0.0);
+                    out_row[hi..].fill(0.0);
+                }
+                let (p, from) = clip(inside, d, plane.len());
+                let target = &mut plane[from..from + p.len()];
+                target.iter_mut().zip(&row[p]).for_each(|(t, r)| *t += r);
             }
         }
     }

@@ -13,6 +13,7 @@ pub use judge::Judge;
 #[cfg(feature = "trainer")]
 pub use train::{TrainedClassifier, evaluate, train};
 
+use crate::model::conv;
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::pool::{MaxPool2d, MaxPool2dConfig};
 use burn::nn::{Linear, LinearConfig, PaddingConfig2d};
@@ -74,8 +75,8 @@ impl ClassifierConfig {
 impl Classifier {
     /// The penultimate layer: `[batch, 1, 28, 28]` images in [-1, 1] → `[batch, features]`.
     pub fn features(&self, images: Tensor<4>) -> Tensor<2> {
-        let x = self.pool.forward(relu(self.conv1.forward(images))); // [batch, conv1, 14, 14]
-        let x = self.pool.forward(relu(self.conv2.forward(x))); // [batch, conv2, 5, 5]
+        let x = self.pool.forward(relu(conv(&self.conv1, images))); // [batch, conv1, 14, 14]
+        let x = self.pool.forward(relu(conv(&self.conv2, x))); // [batch, conv2, 5, 5]
         relu(self.hidden.forward(x.flatten(1, 3))) // [batch, features]
     }
 
