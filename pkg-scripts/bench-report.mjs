@@ -24,6 +24,7 @@ if (process.argv.includes('--webgpu-calls')) {
 } else {
   const webgpuCalls = read('webgpu-calls.json');
   const [native, browser] = [read('native.json'), read('browser.json')];
+  native.results = [...read('native-one-thread.json').results, ...native.results];
   const nativeRuns = ['default', 'paper'].map((config) => read(`native-run-${config}.json`));
   const nativeRun = { runs: nativeRuns.map((r) => r.run), threads: nativeRuns[0].threads, peak_memory_mib: Math.max(...nativeRuns.map((r) => r.peak_memory_mib)) };
   const machine = `${native.machine}; ${os.type()} ${os.release()}; no GPU`;
@@ -105,6 +106,17 @@ issue 16 the widget shipped the trainer's wgpu machinery: 17.2 MB, 2.96 MB gzip'
 ${w.sizes ? table(['build', 'bytes', "gzip'd"], w.sizes.steps.map((r) => [r.step, kib(r.bytes), kib(r.gzip_bytes)])) : '(not measured)'}`;
 }
 
+// A CPU step change by change (issue 28): measured by hand as the work went, kept in
+// docs/cpu-step.json, not remeasured here.
+function cpuStepSection() {
+  const history = JSON.parse(readFileSync(resolve(root, 'docs/cpu-step.json'), 'utf8'));
+  return `### A CPU step, change by change
+
+${history.about} Measured on ${history.measured_on}: ${history.machine}.
+
+${table(['change', ...history.columns.map((c) => `${c} (ms)`)], history.rows.map((r) => [r.change, ...r.ms.map((ms) => n(ms, 1))]))}`;
+}
+
 const md = `# Benchmarks
 
 Measured by \`pkg-scripts/bench\` on ${report.measured_on}; the raw figures are in
@@ -124,7 +136,10 @@ ${table(['', 'batch', 'ms/step', 'steps/s', 'images/s'], [
   ...browser.results.map((r) => [`Chromium, ${r.backend === 'cpu' ? 'CPU backend (wasm SIMD128, one thread)' : 'WebGPU (SwiftShader)'}`, r.batch_size, n(r.ms_per_step, 1), n(r.steps_per_s, 2), n((r.steps_per_s * r.batch_size))]),
 ])}
 
-Native runs use every core (rayon); the page trains in one Web Worker on one core.
+Native runs use rayon's threads (all, or one where the row says so); the page trains in one Web
+Worker on one core.
+
+${cpuStepSection()}
 
 ## What a step asks of WebGPU
 

@@ -1,5 +1,6 @@
 //! Training speed natively, printed as JSON: ms per step and steps/s at batch 16 and 64 on the
-//! CPU backend (flex) and on wgpu where an adapter exists. Not a test: `pkg-scripts/bench` runs it.
+//! CPU backend (flex) and on wgpu where an adapter exists (`bench cpu`: the CPU alone). Not a
+//! test: `pkg-scripts/bench` runs it, once on all threads and once on one.
 //! Uses real MNIST from www/data.
 
 #[path = "common/machine.rs"]
@@ -18,10 +19,17 @@ fn main() {
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../www/data");
     let images = load(&data, "mnist", Split::Train).expect("run pkg-scripts/fetch-data first");
     let mut results = Vec::new();
-    let mut devices = vec![("flex (native CPU)".to_string(), Device::flex(), 20)];
-    match began::gpu::wgpu_options().init() {
-        Ok(device) => devices.push((format!("wgpu ({})", machine::wgpu_adapter()), device, 5)),
-        Err(e) => eprintln!("no wgpu adapter ({e}): wgpu left out"),
+    // `bench cpu` times the CPU alone; RAYON_NUM_THREADS=1 makes it one thread, as the page has.
+    let threads = match std::env::var("RAYON_NUM_THREADS").as_deref() {
+        Ok("1") => "one thread".to_string(),
+        _ => format!("{} threads", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)),
+    };
+    let mut devices = vec![(format!("flex (native CPU, {threads})"), Device::flex(), 20)];
+    if std::env::args().nth(1).as_deref() != Some("cpu") {
+        match began::gpu::wgpu_options().init() {
+            Ok(device) => devices.push((format!("wgpu ({})", machine::wgpu_adapter()), device, 5)),
+            Err(e) => eprintln!("no wgpu adapter ({e}): wgpu left out"),
+        }
     }
     for (backend, device, timed) in devices {
         for batch_size in [16, 64] {

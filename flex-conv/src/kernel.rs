@@ -65,7 +65,9 @@ impl Geometry {
     pub fn is_valid(&self) -> bool {
         let dims = [self.batch, self.channels_in, self.channels_out];
         dims.iter().all(|&d| d > 0)
-            && (0..2).all(|d| self.stride[d] > 0 && self.kernel[d] > 0 && self.padded(d) >= self.kernel[d])
+            && (0..2).all(|d| {
+                self.size[d] > 0 && self.stride[d] > 0 && self.kernel[d] > 0 && self.padded(d) >= self.kernel[d]
+            })
     }
 }
 
@@ -104,16 +106,21 @@ pub fn weight_grad(g: &Geometry, x: &[f32], dy: &[f32], dw: &mut [f32]) {
     let (k, plane_in, plane_out) = (g.depth(), g.channels_in * g.in_plane(), g.channels_out * g.out_plane());
     let n = g.out_plane();
     // Each image's share first, then one sum in image order: the same additions, in the same
-    // order, on one thread or many.
-    let mut shares = vec![0.0f32; g.batch * dw.len()];
-    per_image(shares.chunks_mut(dw.len()), k * n, |b, share, col| {
-        im2col(g, &x[b * plane_in..][..plane_in], col);
-        // share = dy_b · colᵀ
-        unsafe { matmul(g.channels_out, k, n, share, k, false, &dy[b * plane_out..][..plane_out], (n, 1), col, (1, n)) };
-    });
+    // order, on one thread or many. Shares are held for a wave of images at a time (8 MiB).
+    let wave = ((1 << 21) / dw.len()).clamp(1, g.batch);
+    let mut shares = vec![0.0f32; wave * dw.len()];
     dw.fill(0.0);
-    for share in shares.chunks_exact(dw.len()) {
-        dw.iter_mut().zip(share).for_each(|(d, s)| *d += s);
+    for first in (0..g.batch).step_by(wave) {
+        let images = wave.min(g.batch - first);
+        per_image(shares.chunks_mut(dw.len()).take(images), k * n, |i, share, col| {
+            let b = first + i;
+            im2col(g, &x[b * plane_in..][..plane_in], col);
+            // share = dy_b · colᵀ
+            unsafe { matmul(g.channels_out, k, n, share, k, false, &dy[b * plane_out..][..plane_out], (n, 1), col, (1, n)) };
+        });
+        for share in shares.chunks_exact(dw.len()).take(images) {
+            dw.iter_mut().zip(share).for_each(|(d, s)| *d += s);
+        }
     }
 }
 
@@ -167,16 +174,22 @@ where
             return chunks
                 .into_par_iter()
                 .enumerate()
-                .for_each_init(|| vec![0.0f32; scratch], |buf, (b, chunk)| f(b, chunk, buf));
+                .for_each_init(|| scratch_buffer(scratch), |buf, (b, chunk)| f(b, chunk, buf));
         }
-        let mut buf = vec![0.0f32; scratch];
+        let mut buf = scratch_buffer(scratch);
         return chunks.into_iter().enumerate().for_each(|(b, chunk)| f(b, chunk, &mut buf));
     }
     #[cfg(target_family = "wasm")]
     {
-        let mut buf = vec![0.0f32; scratch];
+        let mut buf = scratch_buffer(scratch);
         chunks.enumerate().for_each(|(b, chunk)| f(b, chunk, &mut buf));
     }
+}
+
+/// A worker's scratch buffer. In tests it starts as NaN, so that an element a pass forgets to
+/// write shows in the result instead of reading as a correct zero.
+fn scratch_buffer(len: usize) -> Vec<f32> {
+    vec![if cfg!(test) { f32::NAN } else { 0.0 }; len]
 }
 
 /// The output columns `ow` whose input column `ow·stride + j − padding` lies in `[0, width)`.
@@ -227,7 +240,9 @@ fn im2col(g: &Geometry, x: &[f32], col: &mut [f32]) {
                     let src = &plane[ih * w..][..w];
                     out[..lo].fill(0.0);
                     out[hi..].fill(0.0);
-                    if sw == 1 {
+                    if lo == hi {
+                        // Every output column of this kernel column reads padding.
+                    } else if sw == 1 {
                         out[lo..hi].copy_from_slice(&src[lo + j - pw..hi + j - pw]);
                     } else {
                         for (ow, o) in out[lo..hi].iter_mut().enumerate() {
@@ -294,7 +309,9 @@ fn col2im(g: &Geometry, col: &mut [f32], dx: &mut [f32]) {
                         continue;
                     }
                     let dst = &mut plane[ih * w..][..w];
-                    if sw == 1 {
+                    if lo == hi {
+                        // Every output column of this kernel column read padding.
+                    } else if sw == 1 {
                         let dst = &mut dst[lo + j - pw..hi + j - pw];
                         dst.iter_mut().zip(&src[lo..hi]).for_each(|(d, s)| *d += s);
                     } else {
@@ -335,7 +352,7 @@ fn col2im_shift(g: &Geometry, col: &mut [f32], dx: &mut [f32]) {
 /// images in parallel instead.
 ///
 /// # Safety
-/// The strides must address only elements inside each slice.
+/// The strides must address only elements inside each slice (asserted).
 #[allow(clippy::too_many_arguments)]
 unsafe fn matmul(
     m: usize,
@@ -349,9 +366,10 @@ unsafe fn matmul(
     rhs: &[f32],
     (rhs_rs, rhs_cs): (usize, usize),
 ) {
-    debug_assert!(m == 0 || n == 0 || (m - 1) * dst_rs + n <= dst.len());
-    debug_assert!(m == 0 || k == 0 || (m - 1) * lhs_rs + (k - 1) * lhs_cs < lhs.len());
-    debug_assert!(k == 0 || n == 0 || (k - 1) * rhs_rs + (n - 1) * rhs_cs < rhs.len());
+    // Three comparisons a call keep the unsafe GEMM inside its slices.
+    assert!(m == 0 || n == 0 || (m - 1) * dst_rs + n <= dst.len());
+    assert!(m == 0 || k == 0 || (m - 1) * lhs_rs + (k - 1) * lhs_cs < lhs.len());
+    assert!(k == 0 || n == 0 || (k - 1) * rhs_rs + (n - 1) * rhs_cs < rhs.len());
     unsafe {
         gemm::gemm(
             m,
@@ -449,6 +467,14 @@ mod tests {
             g(1, 2, 2, [6, 7], [3, 2], [2, 1], [0, 1]),
             g(2, 3, 1, [3, 3], [3, 3], [1, 1], [0, 0]),
             Geometry { padding: [(0, 2), (1, 0)], ..g(2, 2, 3, [5, 6], [3, 3], [2, 1], [0, 0]) },
+            // Kernel columns that never touch the input (all padding), on the general path.
+            g(1, 1, 1, [1, 1], [6, 6], [1, 1], [3, 3]),
+            g(1, 1, 2, [1, 1], [1, 5], [2, 1], [0, 2]),
+            // The shift path with fewer output rows than input rows, and asymmetric width padding.
+            g(2, 2, 2, [6, 5], [3, 1], [1, 1], [0, 0]),
+            Geometry { padding: [(1, 1), (2, 0)], ..g(1, 2, 3, [4, 5], [3, 3], [1, 1], [0, 0]) },
+            // Stride larger than the kernel.
+            g(2, 2, 2, [9, 8], [2, 2], [3, 3], [1, 0]),
             g(1, 1, 1, [1, 1], [3, 3], [1, 1], [1, 1]),
         ]
     }
@@ -496,10 +522,29 @@ mod tests {
         }
     }
 
+    /// Every result is the same bit for bit on one thread and on four.
+    #[cfg(not(target_family = "wasm"))]
+    #[test]
+    fn results_do_not_depend_on_the_thread_count() {
+        let g = Geometry { batch: 7, channels_in: 3, channels_out: 5, size: [9, 9], kernel: [3, 3], stride: [1, 1], padding: [(1, 1), (1, 1)] };
+        let (x, w, dy) = (values(g.input_len(), 7), values(g.weight_len(), 8), values(g.output_len(), 9));
+        let run = |threads: usize| {
+            rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap().install(|| {
+                let (mut y, mut dx, mut dw) = (vec![0.0; g.output_len()], vec![0.0; x.len()], vec![0.0; w.len()]);
+                forward(&g, &x, &w, &[0.5; 5], &mut y);
+                input_grad(&g, &dy, &w, &mut dx);
+                weight_grad(&g, &x, &dy, &mut dw);
+                [y, dx, dw].map(|v| v.iter().map(|f| f.to_bits()).collect::<Vec<_>>())
+            })
+        };
+        assert_eq!(run(1), run(4));
+    }
+
     #[test]
     fn the_valid_columns_are_exactly_those_inside_the_input() {
-        for (j, padding, stride, width) in [(0, 1, 1, 5), (2, 1, 1, 5), (0, 1, 2, 6), (2, 1, 2, 6), (4, 2, 1, 3), (1, 0, 3, 7)] {
-            let out = width + 2 * padding;
+        let cases = [(0, 1, 1, 5, 3), (2, 1, 1, 5, 3), (0, 1, 2, 6, 3), (2, 1, 2, 6, 3), (4, 2, 1, 3, 5), (1, 0, 3, 7, 2), (5, 3, 1, 1, 6), (0, 3, 1, 1, 6)];
+        for (j, padding, stride, width, kernel) in cases {
+            let out = (width + 2 * padding - kernel) / stride + 1;
             let (lo, hi) = valid(j, padding, stride, width, out);
             for ow in 0..out {
                 let iw = (ow * stride + j) as isize - padding as isize;

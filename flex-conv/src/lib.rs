@@ -42,7 +42,8 @@ fn convolve(
     options: ConvOptions<2>,
     activation: Activation,
 ) -> Tensor<4> {
-    if !applies(&x, &weight, &options) {
+    let bias_fits = bias.as_ref().is_none_or(|b| b.dtype() == DType::F32 && b.device() == x.device());
+    if !(bias_fits && applies(&x, &weight, &options)) {
         let y = module::conv2d(x, weight, bias, options);
         return match activation {
             Activation::Identity => y,
@@ -54,13 +55,28 @@ fn convolve(
     Tensor::from_dispatch(<Dispatch as ConvBackend>::fast_conv2d(x, weight, bias, options, activation))
 }
 
-/// Whether [`conv2d`] runs this crate's kernels for these arguments.
+/// Whether [`conv2d`] runs this crate's kernels for these arguments (and an f32 bias on the same
+/// device, or none). Shapes the kernels do not take (an empty batch, zero channels, a kernel
+/// larger than the padded input) go to burn, which answers them as it always has.
 pub fn applies(x: &Tensor<4>, weight: &Tensor<4>, options: &ConvOptions<2>) -> bool {
+    let ([batch, channels_in, h, w], [channels_out, weight_in, kh, kw]) = (x.dims(), weight.dims());
+    let geometry = kernel::Geometry {
+        batch,
+        channels_in,
+        channels_out,
+        size: [h, w],
+        kernel: [kh, kw],
+        stride: options.stride,
+        padding: options.padding,
+    };
     on_flex(&x.device())
+        && weight.device() == x.device()
         && x.dtype() == DType::F32
         && weight.dtype() == DType::F32
         && options.dilation == [1, 1]
         && options.groups == 1
+        && weight_in == channels_in
+        && geometry.is_valid()
 }
 
 /// A Flex device, or (with the `autodiff` feature) an autodiff device over one.

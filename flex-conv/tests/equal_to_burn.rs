@@ -160,6 +160,55 @@ fn other_shapes_equal_burns() {
     }
 }
 
+/// Options a model rarely uses: asymmetric padding, non-square kernels, a stride larger than the
+/// kernel, kernel columns that only ever see padding, and an input that is a permuted view.
+#[test]
+fn unusual_options_and_layouts_equal_burns() {
+    let device = Device::flex().autodiff();
+    // (x shape, weight shape, stride, padding (before, after) per dimension, x permuted)
+    let cases: [([usize; 4], [usize; 4], [usize; 2], [(usize, usize); 2], bool); 6] = [
+        ([2, 3, 7, 6], [4, 3, 3, 3], [1, 1], [(0, 2), (2, 0)], false),
+        ([2, 2, 8, 9], [3, 2, 3, 1], [1, 1], [(0, 0), (0, 0)], false),
+        ([1, 2, 9, 8], [2, 2, 2, 2], [3, 3], [(1, 0), (0, 1)], false),
+        ([1, 1, 1, 1], [1, 1, 6, 6], [1, 1], [(3, 3), (3, 3)], false),
+        ([1, 1, 1, 1], [2, 1, 1, 5], [2, 1], [(0, 0), (2, 2)], false),
+        ([3, 4, 6, 6], [5, 4, 3, 3], [1, 1], [(1, 1), (1, 1)], true),
+    ];
+    for (i, (x_shape, w_shape, stride, padding, permuted)) in cases.into_iter().enumerate() {
+        let seed = 2000 + 10 * i as u64;
+        let x = match permuted {
+            // [N, H, W, C] in memory, viewed as [N, C, H, W].
+            true => random([x_shape[0], x_shape[2], x_shape[3], x_shape[1]], seed, &device).permute([0, 3, 1, 2]),
+            false => random(x_shape, seed, &device),
+        };
+        let w = random(w_shape, seed + 1, &device);
+        let b = random([w_shape[0]], seed + 2, &device);
+        let options = ConvOptions::new_with_padding(stride, padding, [1, 1], 1);
+        let out = |d: usize| (x_shape[2 + d] + padding[d].0 + padding[d].1 - w_shape[2 + d]) / stride[d] + 1;
+        let dy = random([x_shape[0], w_shape[0], out(0), out(1)], seed + 3, &device);
+        assert!(burn_flex_conv::applies(&x, &w, &options), "case {i}");
+        let c = Case { batch: x_shape[0], channels_in: x_shape[1], channels_out: w_shape[0], size: [x_shape[2], x_shape[3]], kernel: w_shape[2], stride: stride[0], padding: padding[0].0 };
+        let inputs = (x, w, b);
+        let ours = run(burn_flex_conv::conv2d, &inputs, &dy, &options);
+        let burns = run(module::conv2d, &inputs, &dy, &options);
+        for (what, (a, b)) in ["y", "dx", "dW"].iter().zip(ours.iter().zip(&burns)) {
+            assert_close(what, &c, a, b);
+        }
+        assert_close("db", &c, &ours[3], &exact_bias_grad(&values(dy.clone().inner()), dy.dims()));
+    }
+}
+
+/// An empty batch is left to burn, which answers it with an empty output.
+#[test]
+fn an_empty_batch_is_left_to_burn() {
+    let device = Device::flex().autodiff();
+    let x = Tensor::<4>::zeros([0, 2, 5, 5], &device);
+    let w = random([3, 2, 3, 3], 7, &device);
+    let options = ConvOptions::new([1, 1], [1, 1], [1, 1], 1);
+    assert!(!burn_flex_conv::applies(&x, &w, &options));
+    assert_eq!(burn_flex_conv::conv2d_elu(x, w, None, options).dims(), [0, 3, 5, 5]);
+}
+
 #[test]
 fn without_autodiff_the_forward_equals_burns() {
     let device = Device::flex();
