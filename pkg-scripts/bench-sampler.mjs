@@ -27,14 +27,17 @@ async function downloads(chromium, url) {
   const context = await chromium.newContext();
   const page = await context.newPage();
   const files = [];
-  page.on('response', async (r) => {
+  // Bodies are read as responses arrive; all of them are awaited before the context closes
+  // (a body still being read then made the run fail with "Target page … has been closed").
+  const reading = [];
+  page.on('response', (r) => {
     const path = new URL(r.url()).pathname.slice(1);
     if (!/^(sampler|pkg-sampler)\/|^models\//.test(path)) return;
-    const body = await r.body();
-    files.push({ path, bytes: body.length, gzip_bytes: gzipSync(body, { level: 9 }).length });
+    reading.push(r.body().then((body) => files.push({ path, bytes: body.length, gzip_bytes: gzipSync(body, { level: 9 }).length })));
   });
   await page.goto(url);
   await firstFrame(page);
+  await Promise.all(reading);
   await context.close();
   files.sort((a, b) => a.path.localeCompare(b.path));
   const total = (key) => files.reduce((s, f) => s + f[key], 0);
