@@ -3,6 +3,7 @@
 // `--webgpu-calls` refreshes only the WebGPU call counts (target/bench/webgpu-calls.json), and
 // `--sampler` only the widget's figures (target/bench/sampler.json); both keep every other
 // figure as docs/benchmarks.json has it, with the date each was measured.
+import { execSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import os from 'node:os';
@@ -28,7 +29,8 @@ if (process.argv.includes('--webgpu-calls')) {
   const nativeRuns = ['default', 'paper'].map((config) => read(`native-run-${config}.json`));
   const nativeRun = { runs: nativeRuns.map((r) => r.run), threads: nativeRuns[0].threads, peak_memory_mib: Math.max(...nativeRuns.map((r) => r.peak_memory_mib)) };
   const machine = `${native.machine}; ${os.type()} ${os.release()}; no GPU`;
-  report = { measured_on: new Date().toISOString().slice(0, 10), machine, native, native_run: nativeRun, browser, webgpu_calls: webgpuCalls, sampler: samplerFigures() };
+  const commit = execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim();
+  report = { measured_on: new Date().toISOString().slice(0, 10), commit, machine, native, native_run: nativeRun, browser, webgpu_calls: webgpuCalls, sampler: samplerFigures() };
 }
 const { machine, native, native_run: nativeRun, browser, sampler } = report;
 writeFileSync(resolve(root, 'docs/benchmarks.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -119,7 +121,7 @@ ${table(['change', ...history.columns.map((c) => `${c} (ms)`)], history.rows.map
 
 const md = `# Benchmarks
 
-Measured by \`pkg-scripts/bench\` on ${report.measured_on}; the raw figures are in
+Measured by \`pkg-scripts/bench\` on ${report.measured_on}${report.commit ? ` at commit ${report.commit}` : ''}; the raw figures are in
 [\`benchmarks.json\`](benchmarks.json). Figures, not pass/fail: they move by several percent from
 run to run, and more when anything else runs on the machine.
 

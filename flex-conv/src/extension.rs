@@ -55,17 +55,7 @@ fn geometry(x: &FlexTensor, weight: &FlexTensor, options: &ConvOptions<2>) -> Ge
     let dims = |t: &FlexTensor| -> [usize; 4] {
         t.layout().shape().as_slice().try_into().expect("a convolution takes 4-D tensors")
     };
-    let ([batch, channels_in, h, w], [channels_out, weight_in, kh, kw]) = (dims(x), dims(weight));
-    assert_eq!(channels_in, weight_in, "the weight's input channels are the input's");
-    Geometry {
-        batch,
-        channels_in,
-        channels_out,
-        size: [h, w],
-        kernel: [kh, kw],
-        stride: options.stride,
-        padding: options.padding,
-    }
+    Geometry::of(dims(x), dims(weight), options.stride, options.padding).expect("the weight's input channels are the input's")
 }
 
 /// The f32 values of a contiguous tensor.

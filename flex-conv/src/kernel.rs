@@ -26,6 +26,21 @@ pub struct Geometry {
 }
 
 impl Geometry {
+    /// The shapes of an input `[N, C_in, H, W]` and a weight `[C_out, C_in, k_h, k_w]`, or `None`
+    /// where the weight's input channels are not the input's.
+    pub fn of(input: [usize; 4], weight: [usize; 4], stride: [usize; 2], padding: [(usize, usize); 2]) -> Option<Self> {
+        let ([batch, channels_in, h, w], [channels_out, weight_in, kh, kw]) = (input, weight);
+        (channels_in == weight_in).then_some(Self {
+            batch,
+            channels_in,
+            channels_out,
+            size: [h, w],
+            kernel: [kh, kw],
+            stride,
+            padding,
+        })
+    }
+
     /// Output height and width: ⌊(size + padding − kernel) / stride⌋ + 1.
     pub fn out_size(&self) -> [usize; 2] {
         std::array::from_fn(|d| (self.padded(d) - self.kernel[d]) / self.stride[d] + 1)

@@ -59,24 +59,14 @@ fn convolve(
 /// device, or none). Shapes the kernels do not take (an empty batch, zero channels, a kernel
 /// larger than the padded input) go to burn, which answers them as it always has.
 pub fn applies(x: &Tensor<4>, weight: &Tensor<4>, options: &ConvOptions<2>) -> bool {
-    let ([batch, channels_in, h, w], [channels_out, weight_in, kh, kw]) = (x.dims(), weight.dims());
-    let geometry = kernel::Geometry {
-        batch,
-        channels_in,
-        channels_out,
-        size: [h, w],
-        kernel: [kh, kw],
-        stride: options.stride,
-        padding: options.padding,
-    };
+    let geometry = kernel::Geometry::of(x.dims(), weight.dims(), options.stride, options.padding);
     on_flex(&x.device())
         && weight.device() == x.device()
         && x.dtype() == DType::F32
         && weight.dtype() == DType::F32
         && options.dilation == [1, 1]
         && options.groups == 1
-        && weight_in == channels_in
-        && geometry.is_valid()
+        && geometry.is_some_and(|g| g.is_valid())
 }
 
 /// A Flex device, or (with the `autodiff` feature) an autodiff device over one.
