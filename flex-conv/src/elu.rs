@@ -13,12 +13,10 @@ pub fn forward(values: &mut [f32]) {
     }
 }
 
-/// dy ← dy · ELU′(x), given y = ELU(x).
-pub fn backward(y: &[f32], dy: &mut [f32]) {
+/// dy · ELU′(x), given y = ELU(x): written once, into a new buffer (dy is burn's, shared).
+pub fn backward(y: &[f32], dy: &[f32]) -> Vec<f32> {
     assert_eq!(y.len(), dy.len());
-    for (d, &y) in dy.iter_mut().zip(y) {
-        *d *= if y > 0.0 { 1.0 } else { y + 1.0 };
-    }
+    dy.iter().zip(y).map(|(&d, &y)| d * if y > 0.0 { 1.0 } else { y + 1.0 }).collect()
 }
 
 /// eˣ for x ≤ 0 (larger x give garbage; callers select them away).
@@ -68,8 +66,7 @@ mod tests {
         for (a, b) in y.iter().zip(expected) {
             assert!((a - b).abs() <= 1e-6 * b.abs().max(1.0), "{a} vs {b}");
         }
-        let mut dy = vec![1.0; y.len()];
-        backward(&y, &mut dy);
+        let dy = backward(&y, &vec![1.0; y.len()]);
         assert!(dy.iter().all(|d| d.is_finite()));
         assert_eq!(dy[0], 0.0);
         assert!((dy[1] - (-1.0f32).exp()).abs() < 1e-6);

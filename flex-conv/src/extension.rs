@@ -91,10 +91,8 @@ mod autodiff {
             // Through the ELU first: dy at the convolution's output.
             let dy = match elu_output {
                 Some(y) => {
-                    let mut dy = f32s(&dy).to_vec();
-                    elu::backward(f32s(&y), &mut dy);
                     let [h, w] = g.out_size();
-                    tensor(dy, [g.batch, g.channels_out, h, w])
+                    tensor(elu::backward(f32s(&y), f32s(&dy)), [g.batch, g.channels_out, h, w])
                 }
                 None => dy,
             };

@@ -12,6 +12,7 @@
 //! gradient, whose column-to-image step is scalar code, and a convolution over swapped axes for
 //! the weight gradient). For small channel counts those dominate a training step.
 
+mod columns;
 pub mod elu;
 mod extension;
 pub mod kernel;
