@@ -2,25 +2,17 @@
 // the flags that work on this machine (see ../shared/ENV.md): WebGPU on SwiftShader, no network.
 import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
-import httpServer from 'http-server';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { root, serve } from '../pkg-scripts/serve.mjs';
 
-export const root = resolve(import.meta.dirname, '..');
+export { root, serve };
 export const shots = resolve(root, 'target', 'screenshots');
 
 const FLAGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
 ];
-
-/** Serves www/ and resolves to {url, close}; `cache` is seconds of Cache-Control max-age (-1: none). */
-export async function serve({ cache = -1 } = {}) {
-  const server = httpServer.createServer({ root: resolve(root, 'www'), cache, showDir: false, cors: true, logFn: () => {} });
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.server.address();
-  return { url: `http://127.0.0.1:${port}/`, close: () => server.close() };
-}
 
 /** Chromium with WebGPU (`webgpu: false` leaves navigator.gpu out, as in a browser without it). */
 export async function browser({ webgpu = true } = {}) {

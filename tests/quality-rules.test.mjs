@@ -34,4 +34,5 @@ test('no warning for one class of noise, a recovery, an early run, or nothing ju
   assert.equal(collapse([entry(200, range(9), true), entry(400, range(6), false), entry(600, range(8), false)]), null);
   assert.equal(collapse([entry(200, range(5), true), entry(400, range(1), false)]), null, 'never diverse, so nothing collapsed');
   assert.equal(collapse([]), null);
+  assert.equal(collapse([entry(200, range(9), false)]), null, 'no best yet (a state judged again after a move)');
 });

@@ -177,13 +177,14 @@ fn check(g: &Geometry, input: usize, weight: usize, output: usize) {
 }
 
 /// Runs `f(b, chunk_b, scratch)` for every image's chunk, with a scratch buffer of `scratch`
-/// floats per worker; natively on rayon's threads.
+/// floats per worker: on rayon's threads natively and in wasm built with shared memory; images
+/// are independent, so the result does not depend on how many threads there are.
 fn per_image<'a, I, F>(chunks: I, scratch: usize, f: F)
 where
     I: Iterator<Item = &'a mut [f32]> + Send,
     F: Fn(usize, &mut [f32], &mut [f32]) + Send + Sync,
 {
-    #[cfg(not(target_family = "wasm"))]
+    #[cfg(any(not(target_family = "wasm"), target_feature = "atomics"))]
     {
         use rayon::prelude::*;
         let chunks: Vec<_> = chunks.collect();
@@ -196,7 +197,7 @@ where
         let mut buf = scratch_buffer(scratch);
         return chunks.into_iter().enumerate().for_each(|(b, chunk)| f(b, chunk, &mut buf));
     }
-    #[cfg(target_family = "wasm")]
+    #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
     {
         let mut buf = scratch_buffer(scratch);
         chunks.enumerate().for_each(|(b, chunk)| f(b, chunk, &mut buf));

@@ -5,8 +5,6 @@
 // no adapter or a fallback adapter → CPU; a hardware adapter → both are timed on a few steps of
 // the real model, and the faster wins. An Auto choice of WebGPU that then fails to start falls
 // back to the CPU.
-import { WebTrainer } from '../pkg/began.js';
-
 const TIMED_STEPS = 3;
 
 /** What the browser offers: {available, adapter: {vendor, architecture, description, fallback}}. */
@@ -45,8 +43,11 @@ export async function chooseBackend(requested, timeOn) {
   return { backend, reason: `${backend === 'webgpu' ? 'WebGPU' : 'CPU'}: measured ${gpu.toFixed(0)} ms/step on WebGPU (${name}) vs ${cpu.toFixed(0)} ms/step on the CPU` };
 }
 
-/** Milliseconds per step of a throwaway session of `config` on `backend` (what Auto times). */
-export async function timeSession(backend, config, dataset) {
+/**
+ * Milliseconds per step of a throwaway session of `config` on `backend` (what Auto times), made
+ * by `WebTrainer` of the build that backend runs in (engines.js) on that build's `dataset`.
+ */
+export async function timeSession(WebTrainer, backend, config, dataset) {
   const probe = await WebTrainer.create(config, backend, dataset);
   try {
     await probe.step(1); // warm-up: shader compilation, allocation

@@ -29,10 +29,11 @@ export class Figures {
   }
 
   /** A session is ready (the worker's `ready`): where it runs, its γ, step and k_t. */
-  ready({ backend, reason, config, step, k }) {
+  ready({ backend, threads, reason, config, step, k }) {
     const badge = $('backend');
-    badge.textContent = backend === 'webgpu' ? 'WebGPU' : 'CPU';
+    badge.textContent = backend === 'webgpu' ? 'WebGPU' : threads > 1 ? `CPU ×${threads}` : 'CPU';
     badge.dataset.backend = backend;
+    badge.dataset.threads = backend === 'webgpu' ? '' : threads;
     badge.title = reason;
     badge.setAttribute('aria-label', `Backend: ${reason}`);
     this.gamma = config.gamma;

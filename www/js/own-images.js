@@ -3,19 +3,20 @@
 // ImageGathering, which decides what is kept and skipped and why (crate/src/data/own.rs, the
 // rules `began train --images` follows). Nothing leaves the machine.
 import { unzipSync } from '../vendor/fflate.js';
-import { ImageGathering } from '../pkg/began.js';
 
 /** Progress is posted at most this often. */
 const PROGRESS_MS = 100;
 
 /**
  * A wasm Dataset of `files` ([{path, blob}]) resized to `size`, in `channels` (1, 3, or null for
- * what the images are), named `name`. `progress({done, total, used, skipped})` hears how far it is.
+ * what the images are), named `name`, made by `wasm` (a build's exports: engines.js).
+ * `progress({done, total, used, skipped})` hears how far it is.
  */
-export async function gatherImages({ files, name, size, channels }, progress) {
+export async function gatherImages({ files, name, size, channels }, wasm, progress) {
+  const { ImageGathering } = wasm;
   const gathering = new ImageGathering(size);
   try {
-    const list = (await expandZips(files, gathering)).filter(({ path }) => !ImageGathering.ignored(path));
+    const list = (await expandZips(files, gathering, ImageGathering.ignored)).filter(({ path }) => !ImageGathering.ignored(path));
     list.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)); // as `began train --images` walks a folder
     const canvas = new OffscreenCanvas(size, size);
     const context = canvas.getContext('2d', { willReadFrequently: true });
@@ -57,7 +58,7 @@ export async function gatherImages({ files, name, size, channels }, progress) {
 }
 
 /** The files, with each .zip replaced by its entries (a corrupt zip is skipped, saying why). */
-async function expandZips(files, gathering) {
+async function expandZips(files, gathering, ignored) {
   const list = [];
   for (const { path, blob } of files) {
     if (!/\.zip$/i.test(path)) {
@@ -68,7 +69,7 @@ async function expandZips(files, gathering) {
     let entries;
     try {
       // Only entries that are files and not hidden (macOS adds __MACOSX/ and ._ files).
-      entries = unzipSync(new Uint8Array(await blob.arrayBuffer()), { filter: (entry) => !entry.name.endsWith('/') && !ImageGathering.ignored(entry.name) });
+      entries = unzipSync(new Uint8Array(await blob.arrayBuffer()), { filter: (entry) => !entry.name.endsWith('/') && !ignored(entry.name) });
     } catch (error) {
       gathering.unreadable_zip(path, error.message || String(error));
       continue;

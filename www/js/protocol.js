@@ -42,8 +42,9 @@
 //                                channels, skipped: [{file, why}]} (Rust's Dataset.report).
 //   images-failed {id, name, message}   nothing usable (e.g. fewer than 16 images): the set before,
 //                                if any, stays.
-//   ready   {backend, reason, config, step, k, parses, keep_every, data, data_change}   a session exists (after
-//                                create, a move or a recovery): backend 'webgpu' | 'cpu', reason:
+//   ready   {backend, threads, reason, config, step, k, parses, keep_every, data, data_change}   a session exists (after
+//                                create, a move or a recovery): backend 'webgpu' | 'cpu', threads:
+//                                the CPU backend's (1, or the threaded build's pool), reason:
 //                                why it runs there, config: its whole TrainConfig, k: k_t; parses:
 //                                datasets the worker has parsed (one per dataset used: every
 //                                session shares the parse; the page's ?debug=1 hook shows it);

@@ -32,7 +32,8 @@ export function best(history) {
 export function collapse(history) {
   const latest = history.at(-1);
   const top = best(history);
-  if (!latest || top.coverage < COLLAPSE_FROM || latest.coverage > top.coverage - COLLAPSE_DROP) return null;
+  // No best yet: e.g. the only judgements since going back are of states judged before.
+  if (!latest || !top || top.coverage < COLLAPSE_FROM || latest.coverage > top.coverage - COLLAPSE_DROP) return null;
   const now = new Set(covered(latest.histogram));
   return { best: top, latest, lost: covered(top.histogram).filter((c) => !now.has(c)) };
 }

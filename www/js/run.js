@@ -50,7 +50,11 @@ export class Run {
   }
 
   startWorker() {
-    this.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    const url = new URL('./worker.js', import.meta.url);
+    // ?threads=N: the CPU backend's threads where the page is isolated (engines.js); 1: none.
+    const threads = new URLSearchParams(location.search).get('threads');
+    if (threads) url.searchParams.set('threads', threads);
+    this.worker = new Worker(url, { type: 'module' });
     this.worker.onmessage = ({ data }) => {
       this.heardAt = performance.now();
       this.handle(data);

@@ -1,52 +1,58 @@
-// The training set of the worker's sessions, parsed once and shared by every session made since:
-// MNIST or Fashion-MNIST (fetched and parsed in the worker), or one's own images (gathered by
-// own-images.js from files the page hands over).
-import { Dataset } from '../pkg/began.js';
+// The training set of the worker's sessions, parsed once per engine (engines.js) and shared by
+// every session made there since: MNIST or Fashion-MNIST (fetched once, parsed in the worker), or
+// one's own images (gathered by own-images.js from files the page hands over, and gathered again
+// from the same files if a session moves to the other engine).
 import schema from '../config-schema.json' with { type: 'json' };
+import { gatherImages } from './own-images.js';
 
 /** The `dataset` of one's own images, as Rust names it (data::OWN). */
 export const OWN = schema.own_images.dataset;
 
-let data = null; // {name, dataset}: the set parsed last
-let own = null; // the Dataset of one's own images gathered last
+let files = null; // {name, images, labels}: the named set's files, fetched last
+let parsed = new Map(); // engine → Dataset handle of `files`
+let own = null; // {request, sets: Map(engine → Dataset handle)}: one's own images, gathered last
 
 let current = null; // the set the worker's sessions train on now
+let currentName = null; // and its name ('mnist', 'fashion' or OWN)
 let retired = []; // sets replaced while sessions may still be made on them: freed once they are not current
 
 /** The set the worker's sessions train on from now on (a session was made on it). */
-export function trainOn(dataset) {
-  current = dataset;
+export function trainOn(dataset, name) {
+  [current, currentName] = [dataset, name];
   // Only the handles are dropped: a session still training on old images keeps them.
   for (const handle of retired) if (handle !== current) handle.free();
   retired = retired.filter((handle) => handle === current);
 }
 
-/** The named training set (a wasm Dataset handle), parsed unless it is the one parsed last. */
-export async function trainingSet(name) {
+/** The named training set as a Dataset handle of `engine`, parsed unless it is the one parsed last there. */
+export async function trainingSet(name, engine) {
   if (name === OWN) {
     if (!own) throw Object.assign(new Error('no images of your own yet: drop a folder or a .zip of images, or choose them'), { name: 'BadData' });
-    return own;
+    if (!own.sets.has(engine)) own.sets.set(engine, await gatherImages(own.request, engine.module, () => {}));
+    return own.sets.get(engine);
   }
-  if (data?.name === name) return data.dataset;
-  const get = async (file) => {
-    const url = new URL(`../data/${name}/${file}`, import.meta.url);
-    const response = await fetch(url);
-    if (!response.ok) throw Object.assign(new Error(`could not fetch ${name}/${file}: HTTP ${response.status} (run pkg-scripts/fetch-data)`), { name: 'BadData' });
-    return new Uint8Array(await response.arrayBuffer());
-  };
-  const [images, labels] = await Promise.all([get('train-images-idx3-ubyte.gz'), get('train-labels-idx1-ubyte.gz')]);
-  const parsed = Dataset.parse(images, labels, name);
-  // Dropped once no session is made on it any more (a session keeps its own images).
-  if (data) retired.push(data.dataset);
-  data = { name, dataset: parsed };
-  return parsed;
+  if (files?.name !== name) {
+    const get = async (file) => {
+      const url = new URL(`../data/${name}/${file}`, import.meta.url);
+      const response = await fetch(url);
+      if (!response.ok) throw Object.assign(new Error(`could not fetch ${name}/${file}: HTTP ${response.status} (run pkg-scripts/fetch-data)`), { name: 'BadData' });
+      return new Uint8Array(await response.arrayBuffer());
+    };
+    const [images, labels] = await Promise.all([get('train-images-idx3-ubyte.gz'), get('train-labels-idx1-ubyte.gz')]);
+    // Dropped once no session is made on them any more (a session keeps its own images).
+    retired.push(...parsed.values());
+    [files, parsed] = [{ name, images, labels }, new Map()];
+  }
+  if (!parsed.has(engine)) parsed.set(engine, engine.module.Dataset.parse(files.images, files.labels, name));
+  return parsed.get(engine);
 }
 
-/** One's own images, gathered: the set `trainingSet(OWN)` gives from now on. */
-export function useOwn(dataset) {
-  if (own) retired.push(own);
-  own = dataset;
+/** One's own images, gathered by `engine` from `request` (the page's `images` message): the set `trainingSet(OWN)` gives from now on. */
+export function useOwn(dataset, request, engine) {
+  if (own) retired.push(...own.sets.values());
+  own = { request, sets: new Map([[engine, dataset]]) };
 }
 
-/** The set the sessions train on now (what a move times the backends on). */
-export const lastParsed = () => current;
+/** The set the sessions train on now, and its name: {dataset, name}. */
+export const lastParsed = () => ({ dataset: current, name: currentName });
+

@@ -1,16 +1,17 @@
-// The training worker: owns the wasm module and the session, runs the loop, answers the page's
+// The training worker: owns the wasm modules and the session, runs the loop, answers the page's
 // messages and sends it small results (see protocol.js). The training set is training-set.js's,
-// the backend choice backend.js's. Every call into the session goes through `exclusive`, so
-// commands that arrive mid-step wait their turn instead of racing it.
-import init, { WebTrainer, Dataset, lose_webgpu_device } from '../pkg/began.js';
+// the backend choice backend.js's, the wasm build a backend runs in engines.js's. Every call into
+// the session goes through `exclusive`, so commands that arrive mid-step wait their turn instead
+// of racing it.
 import { ToWorker, FromWorker, State, Reason, CALL_MS, DRAW_EVERY_MS } from './protocol.js';
 import { chooseBackend, timeSession, onChosen } from './backend.js';
 import { trainingSet, trainOn, lastParsed, useOwn, OWN } from './training-set.js';
 import { gatherImages } from './own-images.js';
-
-const wasmReady = init();
+import { engineFor, singleThread, loaded } from './engines.js';
 
 let trainer = null; // the session; it holds its last good state itself (keep, restore)
+let engine = null; // the wasm build it runs in (engines.js): {name, module, memory, threads}
+let engineNote = ''; // what the reason adds about that build (its threads)
 let chosen = null; // {backend, reason, requested}
 let running = false;
 let generation = 0; // bumped by every create, so a loop of an older session stops quietly
@@ -28,39 +29,55 @@ function exclusive(task) {
   return run;
 }
 
-/** The backend `requested` stands for ('auto' is timed on `config`), as {backend, reason, requested}. */
-async function choose(requested, config, dataset) {
+/**
+ * The backend `requested` stands for ('auto' is timed on `config` and the set `name`, each backend
+ * in the build it would run in), as {backend, reason, requested}.
+ */
+async function choose(requested, config, name) {
   if (chosen && chosen.requested === requested && requested !== 'webgpu') return chosen;
   status(State.LOADING, requested === 'auto' ? 'Choosing a backend…' : 'Starting…');
-  return { ...(await chooseBackend(requested, (b) => timeSession(b, config, dataset))), requested };
+  const timeOn = async (b) => {
+    const { engine: there } = await engineFor(b);
+    return timeSession(there.module.WebTrainer, b, config, await trainingSet(name, there));
+  };
+  return { ...(await chooseBackend(requested, timeOn)), requested };
+}
+
+/**
+ * A session on backend `b`, made by `build(WebTrainer, dataset)` in the build `b` runs in, on the
+ * set `name` as that build parsed it: {session, engine, note, dataset}.
+ */
+async function sessionOn(b, name, build) {
+  const { engine: there, note } = await engineFor(b);
+  const dataset = await trainingSet(name, there);
+  return { session: await build(there.module.WebTrainer, dataset), engine: there, note, dataset };
 }
 
 /** Decodes one's own images into the set that `create` with their dataset trains on. */
 async function gather(message) {
   status(State.LOADING, 'Reading your images…');
-  await wasmReady;
-  const dataset = await gatherImages(message, (progress) => post({ type: FromWorker.IMAGES_PROGRESS, id: message.id, ...progress }));
-  useOwn(dataset);
+  // In the build the run is in, else the one a CPU run would use (what Auto picks without a GPU).
+  const by = engine ?? (await engineFor('cpu')).engine;
+  const dataset = await gatherImages(message, by.module, (progress) => post({ type: FromWorker.IMAGES_PROGRESS, id: message.id, ...progress }));
+  useOwn(dataset, message, by);
   post({ type: FromWorker.IMAGES, id: message.id, report: dataset.report() });
 }
 
 async function create({ config, backend, dataset: name, checkpoint, fileName, weights }, mine) {
   status(State.LOADING, name === OWN ? 'Starting…' : `Fetching ${name}…`);
-  await wasmReady;
-  const dataset = await trainingSet(name);
-  const choice = await choose(backend, config, dataset);
+  const choice = await choose(backend, config, name);
   status(State.LOADING, checkpoint ? 'Loading the checkpoint…' : weights ? 'Loading the pretrained model…' : 'Building the model…');
-  const make = (b) => {
+  const make = (b) => sessionOn(b, name, (WebTrainer, dataset) => {
     if (weights) return WebTrainer.from_weights(new Uint8Array(weights), config, b, dataset);
     if (!checkpoint) return WebTrainer.create(config, b, dataset);
     // A checkpoint resumes; an export (weights only) starts a fresh run of `config` from them.
     return WebTrainer.open(new Uint8Array(checkpoint), config, b, dataset, fileName);
-  };
+  });
   // The new session is built before the current one is dropped: a bad file leaves the run as it was.
   const [next, nextChosen] = await onChosen(choice, make);
   trainer?.free();
-  [trainer, chosen] = [next, nextChosen];
-  trainOn(dataset); // only now: a refused file leaves the run, and its set, as they were
+  [trainer, engine, engineNote, chosen] = [next.session, next.engine, next.note, nextChosen];
+  trainOn(next.dataset, name); // only now: a refused file leaves the run, and its set, as they were
   // A newer create is queued (a field changed again while this model was built): it announces
   // itself, and the page must not start training this one when it hears 'ready'.
   if (mine !== generation) return;
@@ -73,15 +90,38 @@ async function create({ config, backend, dataset: name, checkpoint, fileName, we
 /** Moves the run, at its step, to another backend; a refused move leaves it where it was. */
 async function move(backend) {
   running = false;
-  const choice = await choose(backend, trainer.config(), lastParsed());
+  const choice = await choose(backend, trainer.config(), lastParsed().name);
   status(State.LOADING, `Moving the run to ${choice.backend === 'webgpu' ? 'WebGPU' : 'the CPU'}…`);
+  let crossed = false;
   try {
-    [, chosen] = await onChosen(choice, (b) => trainer.move_to(b));
+    [crossed, chosen] = await onChosen(choice, moveTo);
   } finally {
     await announce(); // the backend badge says where the run is, moved or not
   }
+  if (crossed) await keep(); // the new build's session holds no last good state yet
   await draw();
   status(State.PAUSED, `Moved; paused at step ${trainer.step_count}.`);
+}
+
+/**
+ * Moves the session to backend `b`: within its build, or into the other build as a checkpoint
+ * (every part of the training state, so the run goes on as it would have). Resolves to whether
+ * it crossed builds. A refused move leaves the session where it was.
+ */
+async function moveTo(b) {
+  const { engine: there, note } = await engineFor(b);
+  if (there === engine) {
+    if (trainer.backend !== b) await trainer.move_to(b);
+    engineNote = note;
+    return false;
+  }
+  const { name } = lastParsed();
+  const dataset = await trainingSet(name, there);
+  const next = await there.module.WebTrainer.open(await trainer.save(), trainer.config(), b, dataset, 'the run being moved');
+  trainer.free();
+  [trainer, engine, engineNote] = [next, there, note];
+  trainOn(dataset, name);
+  return true;
 }
 
 /** Back to the held (best judged) state after a collapse; judged again as a kept state. */
@@ -97,9 +137,14 @@ async function goBack() {
 async function announce() {
   const k = await trainer.k();
   const backend = trainer.backend;
-  const reason = backend === chosen.backend ? chosen.reason : `${backend === 'webgpu' ? 'WebGPU' : 'CPU'}: the run stayed here`;
-  const data = lastParsed().trained_on(); // not the report: its skipped list can be long
-  post({ type: FromWorker.READY, backend, reason, config: trainer.config(), step: trainer.step_count, k, parses: Dataset.parses(), keep_every: WebTrainer.keep_every(), data, data_change: trainer.data_change });
+  const reason = (backend === chosen.backend ? chosen.reason : `${backend === 'webgpu' ? 'WebGPU' : 'CPU'}: the run stayed here`) + engineNote;
+  const data = lastParsed().dataset.trained_on(); // not the report: its skipped list can be long
+  post({ type: FromWorker.READY, backend, threads: engine.threads, reason, config: trainer.config(), step: trainer.step_count, k, parses: await parses(), keep_every: engine.module.WebTrainer.keep_every(), data, data_change: trainer.data_change });
+}
+
+/** Datasets parsed so far, in every build loaded. */
+async function parses() {
+  return (await loaded()).reduce((sum, build) => sum + build.module.Dataset.parses(), 0);
 }
 
 /**
@@ -124,9 +169,9 @@ async function draw() {
 async function advance(n) {
   const before = trainer.step_count;
   const stats = await trainer.step(Math.max(1, Math.min(n, target - before)));
-  post({ type: FromWorker.STATS, stats, memory: (await wasmReady).memory.buffer.byteLength });
+  post({ type: FromWorker.STATS, stats, memory: engine.memory.buffer.byteLength });
   chunk = Math.max(1, Math.min(64, Math.round(CALL_MS / Math.max(stats.ms_per_step, 0.1))));
-  const every = WebTrainer.keep_every(); // Rust's cadence: began train keeps on the same steps
+  const every = engine.module.WebTrainer.keep_every(); // Rust's cadence: began train keeps on the same steps
   if (Math.floor(before / every) !== Math.floor(stats.step / every)) await keep();
   if (performance.now() - lastDraw >= DRAW_EVERY_MS || !running) await draw();
 }
@@ -177,7 +222,11 @@ async function recover(error) {
       post({ type: FromWorker.ERROR, name: 'Crashed', message: `${error.message}; restoring failed too (${failure.message})`, fatal: true });
       return;
     }
-    if (toCpu) chosen = { ...chosen, backend: 'cpu', reason: 'CPU: the WebGPU device was lost' };
+    if (toCpu) {
+      chosen = { ...chosen, backend: 'cpu', reason: 'CPU: the WebGPU device was lost' };
+      // Restored on the WebGPU build's CPU backend; on into the threaded build where there is one.
+      await moveTo('cpu').then((crossed) => crossed && keep()).catch(() => {});
+    }
     recovered = `Restored the last good state (step ${kept})${toCpu ? ' on the CPU' : ''}; press Start to continue.`;
     await announce();
     await draw();
@@ -263,7 +312,7 @@ self.onmessage = ({ data: message }) => {
       }).catch(report);
       break;
     case ToWorker.LOSE_DEVICE:
-      lose_webgpu_device();
+      singleThread().then((single) => single.module.lose_webgpu_device());
       break;
     default:
       report({ name: 'ProtocolError', message: `unknown message type ${message.type}` });

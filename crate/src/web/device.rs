@@ -39,6 +39,16 @@ pub fn lose_webgpu_device() -> bool {
     WEBGPU.with(|cell| cell.borrow().as_ref().map(|webgpu| webgpu.gpu.destroy())).is_some()
 }
 
+/// Threads burn's CPU backend computes on: 1, or in the `threads` build the pool that
+/// `initThreadPool(n)` (wasm-bindgen-rayon) started in Web Workers.
+#[wasm_bindgen]
+pub fn cpu_threads() -> usize {
+    #[cfg(feature = "threads")]
+    return rayon::current_num_threads();
+    #[cfg(not(feature = "threads"))]
+    return 1;
+}
+
 pub(crate) async fn device(backend: &str) -> Result<Device> {
     match backend {
         "cpu" => Ok(Device::flex()),

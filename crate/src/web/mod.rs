@@ -21,7 +21,10 @@ pub mod trainer;
 #[cfg(feature = "trainer")]
 pub(crate) use device::device;
 #[cfg(feature = "trainer")]
-pub use device::has_webgpu;
+pub use device::{cpu_threads, has_webgpu};
+/// `initThreadPool(n)`: starts the CPU backend's n threads in Web Workers (the `threads` build).
+#[cfg(feature = "threads")]
+pub use wasm_bindgen_rayon::init_thread_pool;
 #[cfg(all(feature = "trainer", feature = "webgpu"))]
 pub use device::lose_webgpu_device;
 
