@@ -71,6 +71,7 @@ try {
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const result = {
+  measured_on: new Date().toISOString().slice(0, 10),
   browser: `Chromium ${chromium.version()} headless`,
   cores: (await import('node:os')).availableParallelism(),
   results: Object.fromEntries(Object.entries(times).map(([name, xs]) => [name, { median_ms_per_step: median(xs), runs: xs }])),

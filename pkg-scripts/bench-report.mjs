@@ -1,8 +1,10 @@
 // Merges pkg-scripts/bench's measurements (target/bench/*.json) into docs/benchmarks.json and
 // writes docs/benchmarks.md from them: every figure in the page comes from those files.
-// `--webgpu-calls` refreshes only the WebGPU call counts (target/bench/webgpu-calls.json), and
-// `--sampler` only the widget's figures (target/bench/sampler.json); both keep every other
-// figure as docs/benchmarks.json has it, with the date each was measured.
+// `--webgpu-calls` refreshes only the WebGPU call counts (target/bench/webgpu-calls.json),
+// `--sampler` only the widget's figures (target/bench/sampler.json), `--threads` only the CPU
+// step on one thread and on threads (target/bench/page-step.json), and `--browser` only the
+// page's figures (target/bench/browser.json); each keeps every other figure as
+// docs/benchmarks.json has it, with the date each was measured.
 import { execSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -17,8 +19,20 @@ const samplerFigures = () => {
   const sizes = existsSync(resolve(root, 'target/bench/sampler-sizes.json')) ? read('sampler-sizes.json') : kept().sampler?.sizes;
   return { ...read('sampler.json'), sizes };
 };
+// The CPU step in Chromium on one thread and on threads (bench-page-step.mjs), dated; kept from
+// docs/benchmarks.json until it is measured again.
+const pageStep = () => {
+  if (!existsSync(resolve(root, 'target/bench/page-step.json'))) return kept().page_step;
+  const figures = read('page-step.json');
+  return { measured_on: figures.measured_on ?? new Date().toISOString().slice(0, 10), ...figures };
+};
 let report;
-if (process.argv.includes('--webgpu-calls')) {
+if (process.argv.includes('--threads')) {
+  report = { ...kept(), page_step: pageStep() };
+} else if (process.argv.includes('--browser')) {
+  const commit = execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim();
+  report = { ...kept(), browser: { measured_on: new Date().toISOString().slice(0, 10), commit, ...read('browser.json') }, page_step: pageStep() };
+} else if (process.argv.includes('--webgpu-calls')) {
   report = { ...kept(), webgpu_calls: read('webgpu-calls.json') };
 } else if (process.argv.includes('--sampler')) {
   report = { ...kept(), sampler: samplerFigures() };
@@ -30,9 +44,9 @@ if (process.argv.includes('--webgpu-calls')) {
   const nativeRun = { runs: nativeRuns.map((r) => r.run), threads: nativeRuns[0].threads, peak_memory_mib: Math.max(...nativeRuns.map((r) => r.peak_memory_mib)) };
   const machine = `${native.machine}; ${os.type()} ${os.release()}; no GPU`;
   const commit = execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim();
-  report = { measured_on: new Date().toISOString().slice(0, 10), commit, machine, native, native_run: nativeRun, browser, webgpu_calls: webgpuCalls, sampler: samplerFigures() };
+  report = { measured_on: new Date().toISOString().slice(0, 10), commit, machine, native, native_run: nativeRun, browser, webgpu_calls: webgpuCalls, sampler: samplerFigures(), page_step: pageStep() };
 }
-const { machine, native, native_run: nativeRun, browser, sampler } = report;
+const { machine, native, native_run: nativeRun, browser, sampler, page_step: pageStepFigures } = report;
 writeFileSync(resolve(root, 'docs/benchmarks.json'), `${JSON.stringify(report, null, 2)}\n`);
 
 const n = (x, digits = 0) => (x === null || x === undefined ? '–' : Number(x).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
@@ -110,6 +124,20 @@ issue 16 the widget shipped the trainer's wgpu machinery: 17.2 MB, 2.96 MB gzip'
 ${w.sizes ? table(['build', 'bytes', "gzip'd"], w.sizes.steps.map((r) => [r.step, kib(r.bytes), kib(r.gzip_bytes)])) : '(not measured)'}`;
 }
 
+function threadsSection(p) {
+  if (!p) return '';
+  const rows = Object.entries(p.results).map(([name, r]) => [name, n(r.median_ms_per_step, 1), r.runs.map((x) => n(x, 1)).join(', ')]);
+  return `### The CPU on threads in the page
+
+Measured on ${p.measured_on}, ${p.browser}, ${p.cores} cores, by \`node pkg-scripts/bench-page-step.mjs\`
+(\`pkg-scripts/bench threads\`): the default model's CPU step in the trainer page, served without
+cross-origin isolation (one thread) and with it (the threaded build, a thread per core), timed
+after the judge's first verdict; and bare, the same session stepped in a worker with nothing else
+running (\`www/fixtures/step-worker.js\`). Variants take turns, three rounds each; the median.
+
+${table(['', 'ms/step (median)', 'rounds'], rows)}`;
+}
+
 // A CPU step change by change (issue 28): measured by hand as the work went, kept in
 // docs/cpu-step.json, not remeasured here.
 function cpuStepSection() {
@@ -140,13 +168,15 @@ ${table(['', 'batch', 'ms/step', 'steps/s', 'images/s'], [
   ...browser.results.map((r) => [`Chromium, ${pageBackend(r)}`, r.batch_size, n(r.ms_per_step, 1), n(r.steps_per_s, 2), n((r.steps_per_s * r.batch_size))]),
 ])}
 
-Native runs use rayon's threads (all, or one where the row says so). The page trains in a Web
+${browser.measured_on && browser.measured_on !== report.measured_on ? `The Chromium rows were measured again on ${browser.measured_on} at commit ${browser.commit} (\`pkg-scripts/bench browser\`), the rest as above. ` : ''}Native runs use rayon's threads (all, or one where the row says so). The page trains in a Web
 Worker: served cross-origin isolated (\`pkg-scripts/serve\`, \`www/_headers\`) its CPU backend runs
 in the threaded build, one rayon thread per core in Web Workers; served without those headers (as
 GitHub Pages serves it) on one thread. Page figures are timed after the judge's first verdict; the
 judge runs again at every kept state and then shares the cores (the longer run below includes it).
 
 ${cpuStepSection()}
+
+${threadsSection(pageStepFigures)}
 
 ## What a step asks of WebGPU
 

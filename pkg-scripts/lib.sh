@@ -56,11 +56,13 @@ need_wasm_bindgen() {
 
 # The page's threaded build (www/pkg-threads/) needs wasm32 with shared memory, which only a
 # nightly compiler builds (std rebuilt with atomics: -Z build-std). Pinned: the nightly on this
-# machine's image when it is that one, else installed under its dated name. Sets THREADS_RUST.
-THREADS_NIGHTLY=nightly-2026-05-19
+# machine's image (`rustc -V` names its commit) when it is that one, else installed under its
+# dated name (a nightly's name is the day after the date its rustc prints). Sets THREADS_RUST.
+THREADS_NIGHTLY=nightly-2026-05-20
+THREADS_RUSTC_COMMIT=e50aa6fba
 need_threads_toolchain() {
   THREADS_RUST=$THREADS_NIGHTLY
-  if rustup run nightly rustc -V 2>/dev/null | grep -q "${THREADS_NIGHTLY#nightly-})"; then THREADS_RUST=nightly; fi
+  if rustup run nightly rustc -V 2>/dev/null | grep -q "($THREADS_RUSTC_COMMIT "; then THREADS_RUST=nightly; fi
   if ! rustup run "$THREADS_RUST" rustc -V >/dev/null 2>&1; then
     log "installing $THREADS_NIGHTLY (the threaded wasm build needs nightly)"
     rustup toolchain install "$THREADS_NIGHTLY" --profile minimal

@@ -2,7 +2,7 @@
 // so the page can train on threads) and CORS (a blog on another origin can embed the widget and its
 // model). Used by pkg-scripts/serve and by the browser tests and benchmarks.
 import httpServer from 'http-server';
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export const root = resolve(import.meta.dirname, '..');
@@ -32,16 +32,16 @@ export function siteHeaders() {
 export async function serve({ port = 0, cache = -1, isolated = true, log = () => {} } = {}) {
   const headers = siteHeaders();
   if (!isolated) {
-    delete headers['Cross-Origin-Opener-Policy'];
-    delete headers['Cross-Origin-Embedder-Policy'];
+    for (const name of Object.keys(headers)) if (/^cross-origin-(opener|embedder)-policy$/i.test(name)) delete headers[name];
   }
-  const server = httpServer.createServer({ root: www, cache, showDir: false, cors: true, headers, logFn: log });
+  // cors: also answers CORS preflights; the headers above already allow any origin.
+  const server = httpServer.createServer({ root: www, cache, showDir: false, showDotfiles: false, cors: true, headers, logFn: log });
   await new Promise((ok) => server.listen(port, '127.0.0.1', ok));
   return { url: `http://127.0.0.1:${server.server.address().port}/`, close: () => server.close() };
 }
 
 // `node pkg-scripts/serve.mjs PORT`: serves until Ctrl-C.
-if (process.argv[1] === import.meta.filename) {
+if (process.argv[1] && realpathSync(process.argv[1]) === import.meta.filename) {
   const { url } = await serve({ port: Number(process.argv[2] ?? 8080) });
   console.error(`serving the trainer page on ${url} and the widget demo on ${url}embed.html (Ctrl-C stops)`);
 }

@@ -3,7 +3,7 @@
 // chart plots them beside M_global.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, open, ready, stepAtLeast, paused } from './harness.mjs';
+import { setup, open, ready, stepAtLeast, paused, count } from './harness.mjs';
 
 const env = setup();
 
@@ -57,7 +57,7 @@ test('the shipped generators cover most classes as judged in the page', { timeou
   }
 });
 
-test('a collapse is flagged, and going back restores the best-judged state', { timeout: 400_000 }, async () => {
+test('a collapse is flagged, and going back restores the best-judged state, held across moves between builds', { timeout: 400_000 }, async () => {
   // The shipped MNIST generator (9–10 classes) trained on at the highest learning rate the form
   // allows: within 200 steps its samples go dark and one class is left.
   const page = await open(await env.chromium.newContext(), `${env.server.url}?backend=cpu&dataset=mnist&target=200`);
@@ -76,6 +76,15 @@ test('a collapse is flagged, and going back restores the best-judged state', { t
   assert.match(await page.getByTestId('collapse-text').textContent(), new RegExp(`at step 200, down from ${before.split('/')[0]} at step 0 \\(lost: `));
   const button = page.getByTestId('go-back');
   assert.equal(await button.textContent(), 'Go back to step 0');
+
+  // To WebGPU and back: in an isolated page each move crosses between the two wasm builds
+  // (www/js/engines.js), and the state held to go back to goes along.
+  for (const [backend, badge] of [['webgpu', /^WebGPU$/], ['cpu', /^CPU/]]) {
+    await page.locator('#backend-choice').selectOption(backend);
+    await page.waitForFunction((badge) => new RegExp(badge).test(document.querySelector('[data-testid=backend]').textContent) && document.body.dataset.state === 'paused', badge.source, { timeout: 120_000 });
+    assert.equal(await count(page), 200);
+  }
+  await page.getByTestId('collapse-warning').waitFor();
 
   await button.click();
   await page.waitForFunction(() => document.body.dataset.state === 'ready' && document.querySelector('[data-testid=step-count]').textContent === '0', null, { timeout: 120_000 });

@@ -102,11 +102,22 @@ impl Session {
     /// also the moved session's last good state. `self` is left as it was, so a refused move (a
     /// diverged state, a device that fails to start) loses nothing.
     pub async fn moved_to(&self, device: &Device) -> Result<Self> {
-        let bytes = self.save().await?;
-        let mut moved = Self::resume(&bytes, "the run being moved", device, self.batches.images().clone())?;
+        Self::moved_in(self.save().await?, self.held.clone(), device, self.batches.images().clone())
+    }
+
+    /// A run moved here from elsewhere (the page's other wasm build): `bytes`, its checkpoint at
+    /// its current step, which is also the moved session's last good state, and the state it
+    /// held (see [`Session::held`]), so that a move loses nothing a session keeps.
+    pub fn moved_in(bytes: Vec<u8>, held: Option<(u64, Vec<u8>)>, device: &Device, images: impl Into<Arc<Images>>) -> Result<Self> {
+        let mut moved = Self::resume(&bytes, "the run being moved", device, images)?;
         moved.last_good = Some((moved.trainer.step, bytes));
-        moved.held = self.held.clone();
+        moved.held = held;
         Ok(moved)
+    }
+
+    /// The held state, as (step, checkpoint), if any (see [`Session::hold`]).
+    pub fn held(&self) -> Option<&(u64, Vec<u8>)> {
+        self.held.as_ref()
     }
 
     /// The last state [`Session::keep`] kept, as a new session on `device` (the same backend after
@@ -371,6 +382,15 @@ mod tests {
         let back = session.held_restored_on(&Device::flex()).unwrap();
         assert_eq!((back.trainer.step, back.last_good_step(), session.last_good_step()), (2, Some(2), Some(5)));
         assert!(back.held_restored_on(&Device::flex()).is_ok(), "the session gone back to still holds it");
+        // Moved in from elsewhere (the page's other build), as bytes: the same run, the same
+        // last good state and the same held state.
+        let state = block_on(session.save()).unwrap();
+        let held = session.held().cloned();
+        let moved_in = Session::moved_in(state, held.clone(), &Device::flex(), images.clone()).unwrap();
+        assert_eq!((moved_in.trainer.step, moved_in.last_good_step()), (session.trainer.step, Some(session.trainer.step)));
+        assert_eq!(moved_in.held(), held.as_ref());
+        assert_eq!(block_on(moved_in.k()).unwrap(), block_on(session.k()).unwrap());
+        drop(moved_in);
         // Every session here draws from the one copy of the images.
         assert_eq!(Arc::strong_count(&images), 5);
     }

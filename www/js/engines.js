@@ -9,12 +9,18 @@
 // A CPU session runs in the threaded build when it loads, a WebGPU session in the single one. Both
 // builds are the same Rust code and the same SIMD: a run is the same bit for bit in either.
 
+/** At most this many threads: a batch of 16 images gives no more than 16 of them work. */
+const MAX_THREADS = 16;
+/** wasm-bindgen-rayon waits for every thread to say it started; a thread that never does (a
+ * browser that refuses nested module workers, memory refused) must not hang the worker. */
+const START_MS = 30_000;
+
 /**
  * Threads the threaded build starts: one per core the browser reports (the worker itself waits
  * while they work), or the page's ?threads=N (passed on in the worker's URL); 1 keeps to one.
  */
 const ASKED = Number(new URL(self.location.href).searchParams.get('threads'));
-const THREADS = Math.max(1, Math.min(ASKED || navigator.hardwareConcurrency || 1, 16));
+const THREADS = Math.max(1, Math.min(ASKED || navigator.hardwareConcurrency || 1, MAX_THREADS));
 
 // An engine is {name, module: the build's exports (WebTrainer, Dataset, …), memory, threads}.
 // Each build is loaded on first use: a CPU run in an isolated page never loads the larger one.
@@ -48,7 +54,11 @@ async function loadThreaded() {
   try {
     const module = await import('../pkg-threads/began.js');
     const wasm = await module.default();
-    await module.initThreadPool(THREADS);
+    let timer;
+    const late = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`its ${THREADS} threads did not start within ${START_MS / 1000} s`)), START_MS);
+    });
+    await Promise.race([module.initThreadPool(THREADS), late]).finally(() => clearTimeout(timer));
     return { engine: { name: 'threads', module, memory: wasm.memory, threads: module.cpu_threads() } };
   } catch (error) {
     // A host without the threaded package, or a browser that refuses its shared memory.

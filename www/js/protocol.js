@@ -55,7 +55,7 @@
 //                                which set each is (else undefined).
 //   stats   {stats, memory}      means over the last call: step, steps, loss_real, loss_fake,
 //                                loss_d, loss_g, k, m_global, lr, epoch, ms_per_step; memory: the
-//                                bytes of the worker's wasm memory (for the benchmarks).
+//                                bytes of the worker's wasm memories, every build loaded (for the benchmarks).
 //   picture {kind, width, height, channels, pixels}   kind 'samples' | 'reconstructions';
 //                                pixels a Uint8Array.
 //   checkpoint {bytes, step, reason, generator?}   a safetensors checkpoint: reason 'keep' (the

@@ -11,14 +11,22 @@ export const OWN = schema.own_images.dataset;
 let files = null; // {name, images, labels}: the named set's files, fetched last
 let parsed = new Map(); // engine → Dataset handle of `files`
 let own = null; // {request, sets: Map(engine → Dataset handle)}: one's own images, gathered last
+let ownInUse = null; // the `own` the sessions train on now, if they train on one's own images
 
 let current = null; // the set the worker's sessions train on now
 let currentName = null; // and its name ('mnist', 'fashion' or OWN)
 let retired = []; // sets replaced while sessions may still be made on them: freed once they are not current
 
+/** Retires the handles of a gathering of one's own images that is neither the latest nor in use. */
+function retire(gathered) {
+  if (gathered && gathered !== own && gathered !== ownInUse) retired.push(...gathered.sets.values());
+}
+
 /** The set the worker's sessions train on from now on (a session was made on it). */
 export function trainOn(dataset, name) {
-  [current, currentName] = [dataset, name];
+  const before = ownInUse;
+  [current, currentName, ownInUse] = [dataset, name, name === OWN ? own : null];
+  retire(before);
   // Only the handles are dropped: a session still training on old images keeps them.
   for (const handle of retired) if (handle !== current) handle.free();
   retired = retired.filter((handle) => handle === current);
@@ -49,8 +57,20 @@ export async function trainingSet(name, engine) {
 
 /** One's own images, gathered by `engine` from `request` (the page's `images` message): the set `trainingSet(OWN)` gives from now on. */
 export function useOwn(dataset, request, engine) {
-  if (own) retired.push(...own.sets.values());
+  const before = own;
   own = { request, sets: new Map([[engine, dataset]]) };
+  retire(before);
+}
+
+/**
+ * The set the sessions train on now, as a handle of `engine`: for a run moving into that build.
+ * One's own images are those the run trains on, even if others were gathered since (and not
+ * trained on); the other build gathers them again from the same files.
+ */
+export async function currentSetIn(engine) {
+  if (currentName !== OWN) return trainingSet(currentName, engine);
+  if (!ownInUse.sets.has(engine)) ownInUse.sets.set(engine, await gatherImages(ownInUse.request, engine.module, () => {}));
+  return ownInUse.sets.get(engine);
 }
 
 /** The set the sessions train on now, and its name: {dataset, name}. */

@@ -5,7 +5,7 @@
 // of racing it.
 import { ToWorker, FromWorker, State, Reason, CALL_MS, DRAW_EVERY_MS } from './protocol.js';
 import { chooseBackend, timeSession, onChosen } from './backend.js';
-import { trainingSet, trainOn, lastParsed, useOwn, OWN } from './training-set.js';
+import { trainingSet, currentSetIn, trainOn, lastParsed, useOwn, OWN } from './training-set.js';
 import { gatherImages } from './own-images.js';
 import { engineFor, singleThread, loaded } from './engines.js';
 
@@ -30,15 +30,15 @@ function exclusive(task) {
 }
 
 /**
- * The backend `requested` stands for ('auto' is timed on `config` and the set `name`, each backend
- * in the build it would run in), as {backend, reason, requested}.
+ * The backend `requested` stands for ('auto' is timed on `config` and the set `setIn(engine)`
+ * gives, each backend in the build it would run in), as {backend, reason, requested}.
  */
-async function choose(requested, config, name) {
+async function choose(requested, config, setIn) {
   if (chosen && chosen.requested === requested && requested !== 'webgpu') return chosen;
   status(State.LOADING, requested === 'auto' ? 'Choosing a backend…' : 'Starting…');
   const timeOn = async (b) => {
     const { engine: there } = await engineFor(b);
-    return timeSession(there.module.WebTrainer, b, config, await trainingSet(name, there));
+    return timeSession(there.module.WebTrainer, b, config, await setIn(there));
   };
   return { ...(await chooseBackend(requested, timeOn)), requested };
 }
@@ -65,7 +65,7 @@ async function gather(message) {
 
 async function create({ config, backend, dataset: name, checkpoint, fileName, weights }, mine) {
   status(State.LOADING, name === OWN ? 'Starting…' : `Fetching ${name}…`);
-  const choice = await choose(backend, config, name);
+  const choice = await choose(backend, config, (there) => trainingSet(name, there));
   status(State.LOADING, checkpoint ? 'Loading the checkpoint…' : weights ? 'Loading the pretrained model…' : 'Building the model…');
   const make = (b) => sessionOn(b, name, (WebTrainer, dataset) => {
     if (weights) return WebTrainer.from_weights(new Uint8Array(weights), config, b, dataset);
@@ -90,38 +90,36 @@ async function create({ config, backend, dataset: name, checkpoint, fileName, we
 /** Moves the run, at its step, to another backend; a refused move leaves it where it was. */
 async function move(backend) {
   running = false;
-  const choice = await choose(backend, trainer.config(), lastParsed().name);
+  const choice = await choose(backend, trainer.config(), currentSetIn);
   status(State.LOADING, `Moving the run to ${choice.backend === 'webgpu' ? 'WebGPU' : 'the CPU'}…`);
-  let crossed = false;
   try {
-    [crossed, chosen] = await onChosen(choice, moveTo);
+    [, chosen] = await onChosen(choice, moveTo);
   } finally {
     await announce(); // the backend badge says where the run is, moved or not
   }
-  if (crossed) await keep(); // the new build's session holds no last good state yet
   await draw();
   status(State.PAUSED, `Moved; paused at step ${trainer.step_count}.`);
 }
 
 /**
- * Moves the session to backend `b`: within its build, or into the other build as a checkpoint
- * (every part of the training state, so the run goes on as it would have). Resolves to whether
- * it crossed builds. A refused move leaves the session where it was.
+ * Moves the session to backend `b`: within its build, or into the other build as checkpoints:
+ * the run at its step (every part of the training state, so it goes on as it would have, and its
+ * last good state) and the state it holds to go back to. A refused move leaves it where it was.
  */
 async function moveTo(b) {
   const { engine: there, note } = await engineFor(b);
   if (there === engine) {
     if (trainer.backend !== b) await trainer.move_to(b);
     engineNote = note;
-    return false;
+    return;
   }
-  const { name } = lastParsed();
-  const dataset = await trainingSet(name, there);
-  const next = await there.module.WebTrainer.open(await trainer.save(), trainer.config(), b, dataset, 'the run being moved');
+  if (lastParsed().name === OWN) status(State.LOADING, 'Reading your images again for the other build…');
+  const dataset = await currentSetIn(there);
+  const held = trainer.held_state();
+  const next = await there.module.WebTrainer.moved_in(await trainer.save(), held?.step, held?.checkpoint, b, dataset);
   trainer.free();
   [trainer, engine, engineNote] = [next, there, note];
-  trainOn(dataset, name);
-  return true;
+  trainOn(dataset, lastParsed().name);
 }
 
 /** Back to the held (best judged) state after a collapse; judged again as a kept state. */
@@ -169,7 +167,7 @@ async function draw() {
 async function advance(n) {
   const before = trainer.step_count;
   const stats = await trainer.step(Math.max(1, Math.min(n, target - before)));
-  post({ type: FromWorker.STATS, stats, memory: engine.memory.buffer.byteLength });
+  post({ type: FromWorker.STATS, stats, memory: (await loaded()).reduce((sum, build) => sum + build.memory.buffer.byteLength, 0) });
   chunk = Math.max(1, Math.min(64, Math.round(CALL_MS / Math.max(stats.ms_per_step, 0.1))));
   const every = engine.module.WebTrainer.keep_every(); // Rust's cadence: began train keeps on the same steps
   if (Math.floor(before / every) !== Math.floor(stats.step / every)) await keep();
@@ -225,7 +223,9 @@ async function recover(error) {
     if (toCpu) {
       chosen = { ...chosen, backend: 'cpu', reason: 'CPU: the WebGPU device was lost' };
       // Restored on the WebGPU build's CPU backend; on into the threaded build where there is one.
-      await moveTo('cpu').then((crossed) => crossed && keep()).catch(() => {});
+      await moveTo('cpu').catch((failure) => {
+        engineNote = `, one thread: the run could not move to the threaded build (${failure.message})`;
+      });
     }
     recovered = `Restored the last good state (step ${kept})${toCpu ? ' on the CPU' : ''}; press Start to continue.`;
     await announce();

@@ -75,6 +75,27 @@ impl WebTrainer {
         self.replacing(backend, async |session, device| session.moved_to(device).await)
     }
 
+    /// A run moved here from the page's other wasm build (www/js/engines.js): `checkpoint`, its
+    /// state now (see [`WebTrainer::save`]), which is also its last good state, as after
+    /// [`WebTrainer::move_to`], and the state it held, from the other build's
+    /// [`WebTrainer::held_state`].
+    pub async fn moved_in(checkpoint: Vec<u8>, held_step: Option<f64>, held: Option<Vec<u8>>, backend: String, dataset: &Dataset) -> Result<WebTrainer, JsValue> {
+        let held = held_step.zip(held).map(|(step, bytes)| (step as u64, bytes));
+        Self::start(backend, dataset, |device, images| Session::moved_in(checkpoint, held, device, images)).await
+    }
+
+    /// The held state (see [`WebTrainer::hold`]) as `{step, checkpoint}`, or undefined: what a
+    /// move into the other build carries along.
+    #[wasm_bindgen(unchecked_return_type = "{ step: number; checkpoint: Uint8Array } | undefined")]
+    pub fn held_state(&self) -> Result<JsValue, JsValue> {
+        let session = self.borrow()?;
+        let Some((step, checkpoint)) = session.held() else { return Ok(JsValue::UNDEFINED) };
+        let object = Object::new();
+        Reflect::set(&object, &"step".into(), &(*step as f64).into())?;
+        Reflect::set(&object, &"checkpoint".into(), &bytes(checkpoint))?;
+        Ok(object.into())
+    }
+
     /// Goes back to the last kept state (see [`WebTrainer::keep`]) on `backend`: after a
     /// diverged step, or on the CPU after a lost GPU device (nothing is read from it).
     pub fn restore(&self, backend: String) -> Promise {
