@@ -168,7 +168,7 @@ ${table(['', 'batch', 'ms/step', 'steps/s', 'images/s'], [
   ...browser.results.map((r) => [`Chromium, ${pageBackend(r)}`, r.batch_size, n(r.ms_per_step, 1), n(r.steps_per_s, 2), n((r.steps_per_s * r.batch_size))]),
 ])}
 
-${browser.measured_on && browser.measured_on !== report.measured_on ? `The Chromium rows were measured again on ${browser.measured_on} at commit ${browser.commit} (\`pkg-scripts/bench browser\`), the rest as above. ` : ''}Native runs use rayon's threads (all, or one where the row says so). The page trains in a Web
+${browser.commit && browser.commit !== report.commit ? `The Chromium rows (and "The page", and the page's longer run below) were measured again on ${browser.measured_on} at commit ${browser.commit} (\`pkg-scripts/bench browser\`), the rest as above. ` : ''}Native runs use rayon's threads (all, or one where the row says so). The page trains in a Web
 Worker: served cross-origin isolated (\`pkg-scripts/serve\`, \`www/_headers\`) its CPU backend runs
 in the threaded build, one rayon thread per core in Web Workers; served without those headers (as
 GitHub Pages serves it) on one thread. Page figures are timed after the judge's first verdict; the

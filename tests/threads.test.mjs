@@ -63,3 +63,17 @@ test('isolated, the CPU trains on threads; not isolated, on one thread; the run 
     assert.ok(bytes.equals(threads.checkpoint.byName[name]), `${name} differs between one thread and two`);
   }
 });
+
+test('isolated, but without the threaded build (a host that lacks it), the CPU trains on one thread and says why', { timeout: 300_000 }, async () => {
+  const context = await env.chromium.newContext();
+  await context.route('**/pkg-threads/**', (route) => route.fulfill({ status: 404, body: 'not here' }));
+  const page = await open(context, env.isolated.url + RUN);
+  await ready(page);
+  assert.equal(await page.getByTestId('backend').textContent(), 'CPU');
+  assert.match(await page.getByTestId('backend').getAttribute('title'), /one thread: the threaded build did not load/);
+  await page.getByTestId('start').click();
+  await page.waitForFunction((n) => document.body.dataset.state === 'done' && document.querySelector('[data-testid=step-count]').textContent === String(n), STEPS, { timeout: 240_000 });
+  // The failed module fetch is the browser's console error, not the page's.
+  assert.deepEqual(page.errors.filter((e) => !/pkg-threads|404|Failed to (load|fetch)/i.test(e)), []);
+  await context.close();
+});
