@@ -1,10 +1,12 @@
 //! BEGAN's two networks (Berthelot et al. 2017, section 3.4).
 //! D is an autoencoder, encoder then decoder; G has the decoder's architecture with its own weights.
 
+mod critic;
 mod decoder;
 mod encoder;
 mod init;
 
+pub use critic::Critic;
 pub use decoder::Decoder;
 pub use encoder::Encoder;
 pub use init::Init;

@@ -1,0 +1,54 @@
+//! The critic of the family's other members (`crate::objective`): BEGAN's encoder with a linear
+//! head to one score per image, so that comparing objectives changes only the objective, not D's
+//! body (issue 29). The score is a logit for the GAN losses, a regression target for LSGAN, an
+//! unbounded critic value for the Wasserstein ones.
+
+use super::{Encoder, Init};
+use crate::config::ModelConfig;
+use burn::nn::Linear;
+use burn::prelude::*;
+
+#[derive(Module, Debug)]
+pub struct Critic {
+    pub encoder: Encoder,
+    /// h `[batch, Nh]` → score `[batch, 1]`.
+    head: Linear,
+}
+
+impl Critic {
+    pub fn new(config: &ModelConfig, init: &mut Init) -> Self {
+        Self { encoder: Encoder::new(config, init), head: init.linear(config.hidden, 1) }
+    }
+
+    /// Scores images: `[batch, channels, size, size]` → `[batch, 1]`.
+    pub fn forward(&self, images: Tensor<4>) -> Tensor<2> {
+        let h = self.encoder.forward(images); // [batch, Nh]
+        self.head.forward(h) // [batch, 1]
+    }
+}
+
+impl ModelConfig {
+    /// The critic with weights drawn from `seed` alone, apart from D's and G's streams.
+    pub fn init_critic(&self, seed: u64, device: &Device) -> Critic {
+        Critic::new(self, &mut Init::new(seed, "critic", self.init_scale, device))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::TrainConfig;
+    use burn::prelude::*;
+
+    #[test]
+    fn one_score_per_image_from_a_seed() {
+        let config = TrainConfig::new().model;
+        let device = Device::flex();
+        let images = Tensor::<4>::random([3, config.channels, config.image_size, config.image_size], burn::tensor::Distribution::Uniform(-1.0, 1.0), &device);
+        let read = |t: Tensor<2>| futures_lite::future::block_on(crate::named::read(t)).unwrap().values;
+        let scores = read(config.init_critic(1, &device).forward(images.clone()));
+        assert_eq!(scores.len(), 3);
+        assert!(scores.iter().all(|s| s.is_finite()) && scores[0] != scores[1], "{scores:?}");
+        assert_eq!(read(config.init_critic(1, &device).forward(images.clone())), scores, "the same seed, the same critic");
+        assert_ne!(read(config.init_critic(2, &device).forward(images)), scores);
+    }
+}
