@@ -26,6 +26,8 @@ pub mod checkpoint;
 #[cfg(feature = "trainer")]
 pub mod ema;
 #[cfg(feature = "trainer")]
+pub mod family;
+#[cfg(feature = "trainer")]
 pub mod objective;
 #[cfg(feature = "trainer")]
 pub mod session;
