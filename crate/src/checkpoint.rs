@@ -1,7 +1,8 @@
 //! Checkpoints and exports of a training run, both safetensors files written by [`crate::weights`].
 //!
 //! A checkpoint holds every tensor of a run, all f32:
-//! - `discriminator.<path>` and `generator.<path>`: the weights, shaped as in the modules
+//! - `discriminator.<path>` (BEGAN's autoencoder D) or `critic.<path>` (another family member's
+//!   critic, as the config's `objective` says) and `generator.<path>`: the weights, shaped as in the modules
 //!   (`generator.decoder.from_embedding.weight` is `[Nz, n·s0·s0]`, convs are `[out, in, 3, 3]`);
 //! - `adam_d.m.<path>`, `adam_d.v.<path>`, `adam_g.…`: Adam's moments for D and G, flattened;
 //! - `k`: k_t, `[1]`; `window_sum`: M_global summed over the current decay window, `[1]`;
@@ -11,18 +12,19 @@
 //! [`TrainConfig`] as JSON), `state` (step, learning rate, Adam step counts, plateau), `data`
 //! (the training set, [`TrainedOn`] as JSON; absent in checkpoints from before it) and `crc32`
 //! of all tensor bytes in name order, so a corrupted file is refused, not half-loaded.
-//! An export (`format` = `began-weights`) holds only the weights and the model config; its
-//! generator is the one samples are drawn from (the moving average, if the run keeps one).
+//! An export (`format` = `began-weights`) holds only the weights, the model config and the
+//! `objective` (absent before the family: BEGAN); its generator is the one samples are drawn
+//! from (the moving average, if the run keeps one).
 
 use crate::adam::{Adam, Moments};
-use crate::config::{ModelConfig, TrainConfig};
+use crate::config::TrainConfig;
 use crate::data::TrainedOn;
 use crate::ema::Ema;
 use crate::error::{Error, Result};
-use crate::model::{Discriminator, Generator};
+use crate::model::{Generator, Judge};
 use crate::named::{HostTensor, Reading, load_module, shapes};
 use crate::trainer::{Plateau, Trainer};
-use crate::weights::{CHECKPOINT_FORMAT, FileKind, WEIGHTS_FORMAT, Weights, deserialize, from_json, serialize, to_json, train_config};
+use crate::weights::{CHECKPOINT_FORMAT, FileKind, WEIGHTS_FORMAT, Weights, deserialize, from_json, load_judge, serialize, to_json, train_config};
 use burn::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -71,7 +73,7 @@ pub async fn keep(trainer: &Trainer, data: Option<&TrainedOn>) -> Result<Kept> {
 /// Every tensor of the run, named as in the file, in one read.
 async fn read_run(trainer: &Trainer) -> Result<BTreeMap<String, HostTensor>> {
     let mut reading = Reading::default();
-    reading.module(&trainer.discriminator, "discriminator").module(&trainer.generator, "generator");
+    read_judge(&mut reading, &trainer.judge).module(&trainer.generator, "generator");
     if let Some(ema) = &trainer.ema {
         reading.module(&ema.generator, "generator_ema");
     }
@@ -104,10 +106,22 @@ fn checkpoint_of(trainer: &Trainer, tensors: &BTreeMap<String, HostTensor>, data
     serialize(CHECKPOINT_FORMAT, tensors, &mut metadata)
 }
 
-/// An export of `tensors` (networks named as in a checkpoint) with the run's model config.
+/// An export of `tensors` (networks named as in a checkpoint) with the run's model config and
+/// objective.
 fn weights_of(trainer: &Trainer, tensors: &BTreeMap<String, HostTensor>) -> Result<Vec<u8>> {
-    let mut metadata = HashMap::from([("config".to_string(), to_json(&trainer.config.model))]);
+    let mut metadata = HashMap::from([
+        ("config".to_string(), to_json(&trainer.config.model)),
+        ("objective".to_string(), trainer.config.objective.clone()),
+    ]);
     serialize(WEIGHTS_FORMAT, tensors, &mut metadata)
+}
+
+/// Adds D's weights under their prefix.
+fn read_judge<'a>(reading: &'a mut Reading, judge: &Judge) -> &'a mut Reading {
+    match judge {
+        Judge::Autoencoder(d) => reading.module(d, "discriminator"),
+        Judge::Critic(c) => reading.module(c, "critic"),
+    }
 }
 
 /// Restores a run onto `device`. `file` names the source in errors. Nothing is returned but the
@@ -120,8 +134,8 @@ pub fn from_bytes(bytes: &[u8], file: &str, device: &Device) -> Result<Trainer> 
     state.check().map_err(bad)?;
 
     let device = device.clone().autodiff();
-    let (discriminator, generator) = load_networks(&config.model, &tensors, &device).map_err(bad)?;
-    let mut trainer = Trainer::assemble(config, device.clone(), discriminator, generator);
+    let (judge, generator) = load_networks(&config, &tensors, &device).map_err(bad)?;
+    let mut trainer = Trainer::assemble(config, device.clone(), judge, generator);
     let inner = device.inner();
     // A checkpoint from before the average existed starts it at G's weights (as assemble did).
     let ema_decay = trainer.config.ema_decay;
@@ -131,7 +145,11 @@ pub fn from_bytes(bytes: &[u8], file: &str, device: &Device) -> Result<Trainer> 
     }
     trainer.k = scalar(&mut tensors, "k", 0.0..=1.0, &inner).map_err(bad)?;
     trainer.window_sum = scalar(&mut tensors, "window_sum", 0.0..=f32::MAX, &inner).map_err(bad)?;
-    let (d_shapes, g_shapes) = (shapes(&trainer.discriminator), shapes(&trainer.generator));
+    let d_shapes = match &trainer.judge {
+        Judge::Autoencoder(d) => shapes(d),
+        Judge::Critic(c) => shapes(c),
+    };
+    let g_shapes = shapes(&trainer.generator);
     restore_adam(&mut trainer.adam_d, "adam_d", state.adam_d_steps, &d_shapes, &mut tensors, &inner).map_err(bad)?;
     restore_adam(&mut trainer.adam_g, "adam_g", state.adam_g_steps, &g_shapes, &mut tensors, &inner).map_err(bad)?;
     trainer.step = state.step;
@@ -213,7 +231,7 @@ pub fn open(bytes: &[u8], file: &str, device: &Device, config: impl FnOnce() -> 
 /// One device read.
 pub async fn export(trainer: &Trainer) -> Result<Vec<u8>> {
     let mut reading = Reading::default();
-    reading.module(&trainer.discriminator, "discriminator");
+    read_judge(&mut reading, &trainer.judge);
     match &trainer.ema {
         Some(ema) => reading.module(&ema.generator, "generator"),
         None => reading.module(&trainer.generator, "generator"),
@@ -226,23 +244,72 @@ pub async fn export(trainer: &Trainer) -> Result<Vec<u8>> {
 /// moments start afresh, as they belong to the run that made the file.
 pub fn from_weights(bytes: &[u8], file: &str, config: TrainConfig, device: &Device) -> Result<Trainer> {
     let weights = Weights::parse(bytes, file)?;
+    if weights.objective != config.objective {
+        let reason = format!("it holds the networks of a {} run, and this run trains {}: start a {} run from it, or choose a {} file", weights.objective, config.objective, weights.objective, config.objective);
+        return Err(Error::BadCheckpoint { file: file.to_string(), reason });
+    }
     let config = TrainConfig { model: weights.model.clone(), ..config };
     config.validate()?;
     let device = device.clone().autodiff();
-    let (discriminator, generator) = (weights.discriminator(&device)?, weights.generator(&device)?);
-    Ok(Trainer::assemble(config, device, discriminator, generator))
+    let (judge, generator) = (weights.judge(&device)?, weights.generator(&device)?);
+    Ok(Trainer::assemble(config, device, judge, generator))
 }
 
-fn load_networks(model: &ModelConfig, tensors: &BTreeMap<String, HostTensor>, device: &Device) -> Result<(Discriminator, Generator), String> {
-    let discriminator = load_module(model.discriminator_to_load(device), "discriminator", tensors, device)?;
+fn load_networks(config: &TrainConfig, tensors: &BTreeMap<String, HostTensor>, device: &Device) -> Result<(Judge, Generator), String> {
+    let model = &config.model;
+    let judge = match config.is_began() {
+        true => Judge::Autoencoder(model.discriminator_to_load(device)),
+        false => Judge::Critic(model.critic_to_load(device)),
+    };
+    let judge = load_judge(judge, tensors, device)?;
     let generator = load_module(model.generator_to_load(device), "generator", tensors, device)?;
-    Ok((discriminator, generator))
+    Ok((judge, generator))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::ModelConfig;
     use futures_lite::future::block_on;
+
+    /// Every tensor of a checkpoint or export.
+    fn tensors_of(bytes: &[u8], format: &str) -> BTreeMap<String, HostTensor> {
+        deserialize(bytes, "run", format).unwrap().1
+    }
+
+    /// A family member's run (WGAN-GP: a critic, n_critic = 5, the penalty) saves its critic, not
+    /// an autoencoder, resumes to go on exactly as the run would have, and its export is refused
+    /// by a run of another objective, naming both.
+    #[test]
+    fn a_family_run_resumes_as_it_was_and_another_objective_refuses_its_weights() {
+        let model = ModelConfig::new().with_filters(2).with_hidden(4).with_latent(4);
+        let config = TrainConfig::new().with_model(model).with_batch_size(2).with_objective("wgan-gp".into());
+        let device = Device::flex();
+        let batch = |i: usize| Tensor::<4>::ones([2, 1, 28, 28], &device).mul_scalar(0.1 * i as f64 - 0.5);
+        let mut run = Trainer::new(config.clone(), &device).unwrap();
+        for i in 0..3 {
+            block_on(run.step(batch(i))).unwrap();
+        }
+        let saved = block_on(to_bytes(&run, None)).unwrap();
+        let names: Vec<_> = tensors_of(&saved, CHECKPOINT_FORMAT).into_keys().collect();
+        assert!(names.iter().any(|n| n.starts_with("critic.encoder.")) && names.iter().any(|n| n.starts_with("adam_d.m.critic") || n.starts_with("adam_d.m.")));
+        assert!(!names.iter().any(|n| n.starts_with("discriminator.")), "{names:?}");
+
+        let mut resumed = from_bytes(&saved, "run", &device).unwrap();
+        assert_eq!((resumed.config.objective.as_str(), resumed.step), ("wgan-gp", 3));
+        for i in 3..6 {
+            block_on(run.step(batch(i))).unwrap();
+            block_on(resumed.step(batch(i))).unwrap();
+        }
+        let (a, b) = (block_on(to_bytes(&run, None)).unwrap(), block_on(to_bytes(&resumed, None)).unwrap());
+        assert_eq!(tensors_of(&a, CHECKPOINT_FORMAT), tensors_of(&b, CHECKPOINT_FORMAT));
+
+        let exported = block_on(export(&run)).unwrap();
+        let error = from_weights(&exported, "gp.safetensors", TrainConfig::new().with_model(config.model.clone()).with_batch_size(2), &device).err().unwrap().to_string();
+        assert!(error.contains("a wgan-gp run") && error.contains("this run trains began"), "{error}");
+        let again = from_weights(&exported, "gp.safetensors", config, &device).unwrap();
+        assert!(matches!(again.judge, Judge::Critic(_)) && again.step == 0);
+    }
 
     type Parts = (HashMap<String, String>, BTreeMap<String, HostTensor>);
 

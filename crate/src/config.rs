@@ -5,6 +5,9 @@ use crate::error::{Error, Result};
 use crate::schema;
 use burn::config::Config;
 
+/// The name of BEGAN's objective, the default (the others: [`crate::objective`]).
+pub const BEGAN: &str = "began";
+
 /// Shape of both networks (the paper's notation in brackets).
 #[derive(Config, Debug, PartialEq)]
 pub struct ModelConfig {
@@ -150,6 +153,13 @@ pub struct TrainConfig {
     /// Seed of the weights, the batches, z and the noise.
     #[config(default = 42)]
     pub seed: u64,
+    /// The family member trained ([`crate::objective`]'s names): `began` (BEGAN's autoencoder D
+    /// and equilibrium, the default), or `ns`, `minimax`, `lsgan`, `wgan`, `wgan-gp`, `hinge`
+    /// with a critic (BEGAN's encoder and one score). BEGAN's own settings (γ, λ_k, mode
+    /// seeking, noise, the learning-rate decay) do not apply to the others. A file from before
+    /// the family trains BEGAN.
+    #[config(default = "String::from(\"began\")")]
+    pub objective: String,
 }
 
 impl TrainConfig {
@@ -172,7 +182,14 @@ impl TrainConfig {
         schema::LR_DECAY_MIN_LR.check(self.lr_decay.min_lr)?;
         schema::LR_DECAY_PATIENCE.check(self.lr_decay.patience)?;
         schema::INPUT_NOISE.check(self.input_noise)?;
+        #[cfg(feature = "trainer")]
+        crate::objective::by_name(&self.objective)?;
         schema::SEED.check(self.seed)
+    }
+
+    /// Whether this is BEGAN's run (an autoencoder D), not another family member's (a critic).
+    pub fn is_began(&self) -> bool {
+        self.objective == BEGAN
     }
 
     /// The defaults overlaid with the fields of `partial`, which may name any subset of the
@@ -207,6 +224,7 @@ impl TrainConfig {
             for (field, value) in before {
                 fields.entry(field).or_insert(value.into());
             }
+            fields.entry("objective").or_insert(BEGAN.into());
         }
         Self::from_partial(saved)
     }

@@ -1,85 +1,66 @@
-//! One training step of the family's other members (issue 29), read top to bottom: `n_critic`
-//! critic updates on the objective's critic loss (with WGAN's weight clipping or WGAN-GP's
-//! penalty where the member has them), then one G update on its generator loss through the
-//! updated critic. BEGAN's own step is [`crate::trainer::Trainer::step`].
-//!
-//! Not yet wired into the trainer, checkpoints, the CLI or the page: this is the step they will
-//! call (issue 29's note says what is left).
+//! The family's other members' updates (issue 29): a critic update on the objective's critic
+//! loss (with WGAN's weight clipping or WGAN-GP's penalty where the member has them), and a G
+//! update on its generator loss through the critic. [`crate::trainer::Trainer::step`] calls the
+//! first every step and the second every `n_critic`-th, so a step is one real batch through the
+//! critic, as it is one real batch through BEGAN's D.
 
 use crate::adam::Adam;
-use crate::error::Result;
 use crate::model::{Critic, Generator};
 use crate::objective::{Objective, wgan_gp};
-use crate::rng::{rng_for, uniform};
+use crate::rng::uniform;
 use burn::module::{ModuleMapper, Param};
 use burn::optim::GradientsParams;
 use burn::prelude::*;
 use rand::RngExt;
 
-/// A critic and a generator with their optimisers, on one autodiff device.
-pub struct Pair {
-    pub critic: Critic,
-    pub generator: Generator,
-    pub adam_critic: Adam,
-    pub adam_generator: Adam,
-}
-
-/// One step's figures, as 1-element tensors (nothing is read from the device): the critic's
-/// loss at its last update, G's loss, the critic's mean score on real and on generated images
-/// at its last update (their difference is the Wasserstein estimate of WGAN and WGAN-GP), and
-/// the penalty (0 without one).
-pub struct Losses {
-    pub critic: Tensor<1>,
-    pub generator: Tensor<1>,
+/// A critic update's figures, as 1-element tensors without autodiff (nothing is read): its
+/// loss, its mean score on the real and on the generated batch (their difference is the
+/// Wasserstein estimate of WGAN and WGAN-GP), and the penalty (0 without one).
+pub struct CriticUpdate {
+    pub loss: Tensor<1>,
     pub real_score: Tensor<1>,
     pub fake_score: Tensor<1>,
     pub penalty: Tensor<1>,
 }
 
-/// One step of `objective` on `reals` (one real batch `[batch, c, h, w]` per critic update, so
-/// `objective.defaults().n_critic` of them), at step number `step` of a run seeded `seed`:
-/// z and the penalty's interpolation weights come from the seed, so a run is reproducible.
-pub fn step(pair: &mut Pair, objective: &dyn Objective, reals: &[Tensor<4>], lr: f64, latent: usize, seed: u64, step: u64) -> Result<Losses> {
+/// One critic update of `objective` on the real batch `real` `[batch, c, h, w]` and as many
+/// fresh fakes of `generator` (detached), z and the penalty's interpolation weights drawn from
+/// `rng`: returns the updated critic.
+pub fn critic_update(critic: Critic, adam: &mut Adam, generator: &Generator, objective: &dyn Objective, real: Tensor<4>, lr: f64, latent: usize, rng: &mut impl rand::Rng) -> (Critic, CriticUpdate) {
     let settings = objective.defaults();
-    let device = pair.critic.devices()[0].clone();
-    let mut rng = rng_for(seed, "family-step", step);
-    let mut last = None;
-
-    // The critic: n_critic updates, each on a fresh real batch and fresh fakes (G detached).
-    for real in reals {
-        let batch = real.dims()[0];
-        let real = real.clone().to_device(&device);
-        let fake = pair.generator.forward(uniform(&mut rng, batch, latent, &device)).detach(); // [batch, c, h, w]
-        let scores = pair.critic.forward(Tensor::cat(vec![real.clone(), fake.clone()], 0)); // [2·batch, 1], one pass
-        let (real_scores, fake_scores) = (scores.clone().slice([0..batch]), scores.slice([batch..2 * batch])); // [batch, 1] each
-        let mut loss = objective.critic_loss(real_scores.clone(), fake_scores.clone()); // [1]
-        let mut penalty = Tensor::zeros([1], &device.clone().inner());
-        if let Some(lambda) = settings.penalty {
-            let t: Vec<f32> = (0..batch).map(|_| rng.random_range(0.0f32..1.0)).collect();
-            let t = Tensor::<1>::from_floats(t.as_slice(), &device).reshape([batch, 1, 1, 1]); // [batch, 1, 1, 1]
-            let critic = &pair.critic;
-            let term = wgan_gp::gradient_penalty(&|x| critic.forward(x), real, fake, t, lambda); // [1]
-            penalty = term.clone().inner();
-            loss = loss + term;
-        }
-        let grads = GradientsParams::from_grads(loss.backward(), &pair.critic);
-        pair.critic = pair.adam_critic.step(lr, pair.critic.clone(), grads);
-        if let Some(c) = settings.clip {
-            pair.critic = pair.critic.clone().map(&mut Clip(c));
-        }
-        last = Some((loss.inner(), real_scores.inner().mean(), fake_scores.inner().mean(), penalty));
+    let device = critic.devices()[0].clone();
+    let batch = real.dims()[0];
+    let real = real.to_device(&device);
+    let fake = generator.forward(uniform(rng, batch, latent, &device)).detach(); // [batch, c, h, w]
+    let scores = critic.forward(Tensor::cat(vec![real.clone(), fake.clone()], 0)); // [2·batch, 1], one pass
+    let (real_scores, fake_scores) = (scores.clone().slice([0..batch]), scores.slice([batch..2 * batch])); // [batch, 1] each
+    let mut loss = objective.critic_loss(real_scores.clone(), fake_scores.clone()); // [1]
+    let mut penalty = Tensor::zeros([1], &device.clone().inner());
+    if let Some(lambda) = settings.penalty {
+        let t: Vec<f32> = (0..batch).map(|_| rng.random_range(0.0f32..1.0)).collect();
+        let t = Tensor::<1>::from_floats(t.as_slice(), &device).reshape([batch, 1, 1, 1]); // [batch, 1, 1, 1]
+        let term = wgan_gp::gradient_penalty(&|x| critic.forward(x), real, fake, t, lambda); // [1]
+        penalty = term.clone().inner();
+        loss = loss + term;
     }
-    let (critic_loss, real_score, fake_score, penalty) = last.expect("at least one real batch per step");
+    let grads = GradientsParams::from_grads(loss.backward(), &critic);
+    let mut critic = adam.step(lr, critic, grads);
+    if let Some(c) = settings.clip {
+        critic = critic.map(&mut Clip(c));
+    }
+    let update = CriticUpdate { loss: loss.inner(), real_score: real_scores.inner().mean(), fake_score: fake_scores.inner().mean(), penalty };
+    (critic, update)
+}
 
-    // G: one update through the updated critic, whose weights take no gradient here.
-    let batch = reals[0].dims()[0];
-    let critic = pair.critic.clone().no_grad();
-    let fake_scores = critic.forward(pair.generator.forward(uniform(&mut rng, batch, latent, &device))); // [batch, 1]
-    let loss_g = objective.generator_loss(fake_scores); // [1]
-    let grads = GradientsParams::from_grads(loss_g.backward(), &pair.generator);
-    pair.generator = pair.adam_generator.step(lr, pair.generator.clone(), grads);
-
-    Ok(Losses { critic: critic_loss, generator: loss_g.inner(), real_score, fake_score, penalty })
+/// One G update of `objective` on a batch of `batch` fresh z from `rng`, through `critic`, whose
+/// weights take no gradient here: returns the updated G and its loss (`[1]`, no autodiff).
+pub fn generator_update(generator: Generator, adam: &mut Adam, critic: &Critic, objective: &dyn Objective, batch: usize, lr: f64, latent: usize, rng: &mut impl rand::Rng) -> (Generator, Tensor<1>) {
+    let device = critic.devices()[0].clone();
+    let critic = critic.clone().no_grad();
+    let fake_scores = critic.forward(generator.forward(uniform(rng, batch, latent, &device))); // [batch, 1]
+    let loss = objective.generator_loss(fake_scores); // [1]
+    let grads = GradientsParams::from_grads(loss.backward(), &generator);
+    (adam.step(lr, generator, grads), loss.inner())
 }
 
 /// Clamps every weight to [−c, c] (WGAN's Lipschitz constraint), keeping it trainable.
@@ -99,7 +80,31 @@ mod tests {
     use crate::config::{ModelConfig, TrainConfig};
     use crate::named::read;
     use crate::objective::MEMBERS;
+    use crate::rng::rng_for;
     use futures_lite::future::block_on;
+
+    struct Pair {
+        critic: Critic,
+        generator: Generator,
+        adam_critic: Adam,
+        adam_generator: Adam,
+    }
+
+    /// n_critic critic updates on `reals`, then one G update: [critic loss, G loss, real score,
+    /// fake score, penalty] of the last critic update and the G update.
+    fn step(pair: &mut Pair, objective: &dyn Objective, reals: &[Tensor<4>], lr: f64, latent: usize, seed: u64, n: u64) -> [Tensor<1>; 5] {
+        let mut rng = rng_for(seed, "family-test", n);
+        let mut last = None;
+        for real in reals {
+            let (critic, update) = critic_update(pair.critic.clone(), &mut pair.adam_critic, &pair.generator, objective, real.clone(), lr, latent, &mut rng);
+            pair.critic = critic;
+            last = Some(update);
+        }
+        let (generator, loss_g) = generator_update(pair.generator.clone(), &mut pair.adam_generator, &pair.critic, objective, 8, lr, latent, &mut rng);
+        pair.generator = generator;
+        let last = last.unwrap();
+        [last.loss, loss_g, last.real_score, last.fake_score, last.penalty]
+    }
 
     fn model() -> ModelConfig {
         TrainConfig::new().model.with_filters(4).with_hidden(8).with_latent(8)
@@ -145,8 +150,7 @@ mod tests {
             let (mut first, mut last) = (None, None);
             // A fast rate, to see the critic move in a few steps.
             for n in 0..8 {
-                let losses = step(&mut pair, objective, &batches, settings.lr * 10.0, 8, 7, n).unwrap();
-                let figures = [losses.critic, losses.generator, losses.real_score, losses.fake_score, losses.penalty].map(scalar);
+                let figures = step(&mut pair, objective, &batches, settings.lr * 10.0, 8, 7, n).map(scalar);
                 assert!(figures.iter().all(|f| f.is_finite()), "{}: {figures:?} at step {n}", objective.name());
                 first.get_or_insert(figures);
                 last = Some(figures);
@@ -170,7 +174,7 @@ mod tests {
         let device = Device::flex().autodiff();
         let wgan = crate::objective::by_name("wgan").unwrap().unwrap();
         let mut pair = pair(wgan, &device);
-        step(&mut pair, wgan, &reals(5, &device), 1e-2, 8, 7, 0).unwrap();
+        step(&mut pair, wgan, &reals(5, &device), 1e-2, 8, 7, 0);
         let mut largest = Largest(0.0);
         pair.critic.visit(&mut largest);
         assert!(largest.0 <= 0.01 + 1e-7 && largest.0 > 0.0, "largest |weight| {}", largest.0);
@@ -183,7 +187,7 @@ mod tests {
         let run = || {
             let mut pair = pair(objective, &device);
             for n in 0..2 {
-                step(&mut pair, objective, &reals(5, &device), 1e-3, 8, 7, n).unwrap();
+                step(&mut pair, objective, &reals(5, &device), 1e-3, 8, 7, n);
             }
             let mut all = Vec::new();
             pair.critic.visit(&mut Values(&mut all));

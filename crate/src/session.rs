@@ -217,12 +217,11 @@ impl Session {
     pub async fn reconstructions(&self) -> Result<Picture> {
         let z = self.fixed_z.clone().slice([0..self.shown.dims()[0]]);
         let fakes = self.trainer.generate(z);
-        let rows = vec![
-            self.shown.clone(),
-            self.trainer.reconstruct(self.shown.clone()),
-            fakes.clone(),
-            self.trainer.reconstruct(fakes),
-        ];
+        // A critic does not reconstruct: its run shows the real and the generated rows alone.
+        let rows = match (self.trainer.reconstruct(self.shown.clone()), self.trainer.reconstruct(fakes.clone())) {
+            (Some(real_out), Some(fake_out)) => vec![self.shown.clone(), real_out, fakes, fake_out],
+            _ => vec![self.shown.clone(), fakes],
+        };
         Ok(grid(&read(Tensor::cat(rows, 0)).await?, self.shown.dims()[0]))
     }
 

@@ -1,4 +1,6 @@
-//! The training loop's state and one BEGAN step, readable top to bottom.
+//! The training loop's state and one step, readable top to bottom: BEGAN's
+//! ([`Trainer::began_step`]), or another family member's ([`Trainer::member_step`], on the
+//! updates of [`crate::family`]).
 //!
 //! Nothing here reads the device on the hot path: k_t and the running means stay tensors, and the
 //! caller asks for [`Trainer::stats`] as often as it wants to draw. The only other read is one
@@ -9,14 +11,19 @@ use crate::ema::Ema;
 use crate::config::TrainConfig;
 use crate::equations::{discriminator_loss, generator_loss, m_global, mode_seeking, reconstruction_loss, update_k};
 use crate::error::{Error, Result};
-use crate::model::{Discriminator, Generator};
+use crate::family;
+use crate::model::{Discriminator, Generator, Judge};
+use crate::objective::{self, Objective};
 use crate::named::read;
 use crate::rng::{gaussian, rng_for, uniform};
 use burn::optim::GradientsParams;
 use burn::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// Means over the steps since the previous call of [`Trainer::stats`].
+/// Means over the steps since the previous call of [`Trainer::stats`]. For the family's other
+/// members `loss_real` and `loss_fake` are the critic's mean scores on real and generated
+/// images, `loss_d` the critic's loss, `loss_g` G's (over the steps that updated G), `k` 0 and
+/// `m_global` the critic's loss too.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Stats {
     /// Steps done in all.
@@ -48,7 +55,8 @@ pub struct Trainer {
     pub config: TrainConfig,
     /// The autodiff device everything lives on.
     pub device: Device,
-    pub discriminator: Discriminator,
+    /// D: BEGAN's autoencoder, or another member's critic (`config.objective`).
+    pub judge: Judge,
     pub generator: Generator,
     pub adam_d: Adam,
     pub adam_g: Adam,
@@ -63,9 +71,11 @@ pub struct Trainer {
     pub plateau: Plateau,
     /// Sum of M_global over the current decay window, shape [1].
     pub window_sum: Tensor<1>,
-    /// Sums of [L(x), L(G(z_G)), L_D, L_G, M_global] since the last `stats()`, and how many steps.
+    /// Sums of [L(x), L(G(z_G)), L_D, L_G, M_global] since the last `stats()`, and how many steps
+    /// (and how many of them updated G: all of BEGAN's, every n_critic-th of the others').
     running: Tensor<1>,
     running_steps: u64,
+    running_g_steps: u64,
 }
 
 impl Trainer {
@@ -73,13 +83,13 @@ impl Trainer {
     pub fn new(config: TrainConfig, device: &Device) -> Result<Self> {
         config.validate()?;
         let device = device.clone().autodiff();
-        let discriminator = config.model.init_discriminator(config.seed, &device);
+        let judge = config.model.init_judge(config.is_began(), config.seed, &device);
         let generator = config.model.init_generator(config.seed, &device);
-        Ok(Self::assemble(config, device, discriminator, generator))
+        Ok(Self::assemble(config, device, judge, generator))
     }
 
     /// A trainer at step 0 around existing networks (a checkpoint fills in the rest).
-    pub(crate) fn assemble(config: TrainConfig, device: Device, discriminator: Discriminator, generator: Generator) -> Self {
+    pub(crate) fn assemble(config: TrainConfig, device: Device, judge: Judge, generator: Generator) -> Self {
         let inner = device.clone().inner();
         let ema = (config.ema_decay > 0.0).then(|| Ema::new(config.ema_decay, &generator, config.model.init_generator(0, &inner)));
         Self {
@@ -88,7 +98,7 @@ impl Trainer {
             adam_g: Adam::new(config.beta1, config.beta2),
             lr: config.lr,
             config,
-            discriminator,
+            judge,
             generator,
             k: Tensor::zeros([1], &inner), // k_0 = 0
             step: 0,
@@ -96,13 +106,37 @@ impl Trainer {
             window_sum: Tensor::zeros([1], &inner),
             running: Tensor::zeros([5], &inner),
             running_steps: 0,
+            running_g_steps: 0,
             device,
         }
     }
 
-    /// One BEGAN step on a batch of real images `[batch, channels, size, size]` in [-1, 1]:
-    /// D on L_D with the fakes detached, then G on L_G, then k_t.
+    /// One step on a batch of real images `[batch, channels, size, size]` in [-1, 1], of the
+    /// run's objective, then the running means (and, for BEGAN, the learning-rate decay).
     pub async fn step(&mut self, real: Tensor<4>) -> Result<()> {
+        let (losses, updated_g) = match objective::by_name(&self.config.objective)? {
+            None => (self.began_step(real)?, true),
+            Some(member) => self.member_step(member, real)?,
+        };
+        if self.config.is_began() {
+            self.window_sum = self.window_sum.clone() + losses[4].clone();
+        }
+        self.running = self.running.clone() + Tensor::cat(losses.to_vec(), 0);
+        self.running_steps += 1;
+        self.running_g_steps += updated_g as u64;
+        self.step += 1;
+
+        let window = self.config.lr_decay.window;
+        if self.config.is_began() && window > 0 && self.step % window == 0 {
+            self.end_window().await?;
+        }
+        Ok(())
+    }
+
+    /// One BEGAN step: D on L_D with the fakes detached, then G on L_G, then k_t. Returns
+    /// [L(x), L(G(z_G)), L_D, L_G, M_global].
+    fn began_step(&mut self, real: Tensor<4>) -> Result<[Tensor<1>; 5]> {
+        let Judge::Autoencoder(discriminator) = self.judge.clone() else { return Err(self.mismatch()) };
         let config = &self.config;
         let [batch, channels, height, width] = real.dims();
         let mut rng = rng_for(config.seed, "step", self.step);
@@ -122,15 +156,16 @@ impl Trainer {
         // work of G's backward pass, which measured ~5–10% slower on the CPU.)
         let real = noisy(real.to_device(&self.device));
         let fake_d = noisy(self.generator.forward(z_d).detach());
-        let (loss_real, loss_fake_d) = reconstruction_losses(&self.discriminator, real, fake_d);
+        let (loss_real, loss_fake_d) = reconstruction_losses(&discriminator, real, fake_d);
         let loss_d = discriminator_loss(loss_real.clone(), self.k.clone(), loss_fake_d);
-        let grads = GradientsParams::from_grads(loss_d.backward(), &self.discriminator);
-        self.discriminator = self.adam_d.step(self.lr, self.discriminator.clone(), grads);
+        let grads = GradientsParams::from_grads(loss_d.backward(), &discriminator);
+        let discriminator = self.adam_d.step(self.lr, discriminator, grads);
+        self.judge = Judge::Autoencoder(discriminator.clone());
 
         // Generator: L_G = L(G(z_G)), through the updated D, plus w · the mode-seeking term.
         // D's weights take no gradient here: the backward pass then skips their convolutions
         // (the gradient reaching G is the same).
-        let critic = self.discriminator.clone().no_grad();
+        let critic = discriminator.no_grad();
         let generated = self.generator.forward(z_g.clone()); // [batch, channels, size, size]
         let fake = noisy(generated.clone());
         let loss_fake = reconstruction_loss(fake.clone(), critic.forward(fake));
@@ -149,17 +184,35 @@ impl Trainer {
         let (gamma, lambda_k) = (self.config.gamma, self.config.lambda_k);
         self.k = update_k(self.k.clone(), gamma, lambda_k, loss_real.clone(), loss_fake.clone());
         let m = m_global(loss_real.clone(), loss_fake.clone(), gamma);
-        let losses = [loss_real, loss_fake, loss_d.inner(), loss_g.inner(), m.clone()];
-        self.running = self.running.clone() + Tensor::cat(losses.to_vec(), 0);
-        self.running_steps += 1;
-        self.window_sum = self.window_sum.clone() + m;
-        self.step += 1;
+        Ok([loss_real, loss_fake, loss_d.inner(), loss_g.inner(), m])
+    }
 
-        let window = self.config.lr_decay.window;
-        if window > 0 && self.step % window == 0 {
-            self.end_window().await?;
+    /// One step of another family member: a critic update on this batch, and every n_critic-th
+    /// step a G update through the updated critic. Returns [real score, fake score, critic loss,
+    /// G's loss (0 when G was not updated), critic loss], and whether G was updated.
+    fn member_step(&mut self, member: &dyn Objective, real: Tensor<4>) -> Result<([Tensor<1>; 5], bool)> {
+        let Judge::Critic(critic) = self.judge.clone() else { return Err(self.mismatch()) };
+        let (batch, latent) = (real.dims()[0], self.config.model.latent);
+        let mut rng = rng_for(self.config.seed, "step", self.step);
+        let (critic, update) = family::critic_update(critic, &mut self.adam_d, &self.generator, member, real, self.lr, latent, &mut rng);
+        let mut loss_g = Tensor::zeros([1], &self.device.clone().inner());
+        let updates_g = (self.step + 1) % member.defaults().n_critic as u64 == 0;
+        if updates_g {
+            let lr = self.lr * self.config.g_lr_scale;
+            let (generator, loss) = family::generator_update(self.generator.clone(), &mut self.adam_g, &critic, member, batch, lr, latent, &mut rng);
+            self.generator = generator;
+            loss_g = loss;
+            if let Some(ema) = &mut self.ema {
+                ema.update(&self.generator, self.step + 1);
+            }
         }
-        Ok(())
+        self.judge = Judge::Critic(critic);
+        Ok(([update.real_score, update.fake_score, update.loss.clone(), loss_g, update.loss], updates_g))
+    }
+
+    /// The error of a D that is not the objective's (a bug, or a file that slipped past the checks).
+    fn mismatch(&self) -> Error {
+        Error::ConfigFormat(format!("objective {} cannot train a {}", self.config.objective, self.judge.prefix()))
     }
 
     /// Halves (by the configured factor) the learning rate when M_global has stopped improving.
@@ -187,8 +240,9 @@ impl Trainer {
         let inner = self.device.clone().inner();
         let running = std::mem::replace(&mut self.running, Tensor::zeros([5], &inner));
         let steps = std::mem::take(&mut self.running_steps);
+        let g_steps = std::mem::take(&mut self.running_g_steps);
         let values = read(Tensor::cat(vec![running, self.k.clone()], 0)).await?.values;
-        let mean = |i: usize| values[i] / steps.max(1) as f32;
+        let mean = |i: usize| values[i] / if i == 3 { g_steps } else { steps }.max(1) as f32;
         let stats = Stats {
             step: self.step,
             steps,
@@ -244,9 +298,13 @@ impl Trainer {
         self.generator.forward(z.to_device(&self.device)).detach().inner()
     }
 
-    /// D(x): reconstructions of the given images, without building a graph.
-    pub fn reconstruct(&self, images: Tensor<4>) -> Tensor<4> {
-        self.discriminator.forward(images.to_device(&self.device)).detach().inner()
+    /// D(x): reconstructions of the given images, without building a graph; None for a critic,
+    /// which scores instead of reconstructing.
+    pub fn reconstruct(&self, images: Tensor<4>) -> Option<Tensor<4>> {
+        match &self.judge {
+            Judge::Autoencoder(discriminator) => Some(discriminator.forward(images.to_device(&self.device)).detach().inner()),
+            Judge::Critic(_) => None,
+        }
     }
 }
 

@@ -2,9 +2,9 @@
 //! `format` and `version` in the metadata, a crc32 of every tensor, and loading a generator for
 //! inference. Checkpoints that resume training are built on this in [`crate::checkpoint`].
 
-use crate::config::{ModelConfig, TrainConfig};
+use crate::config::{BEGAN, ModelConfig, TrainConfig};
 use crate::error::{Error, Result};
-use crate::model::{Discriminator, Generator};
+use crate::model::{Discriminator, Generator, Judge};
 use crate::named::{HostTensor, load_module};
 use burn::prelude::*;
 use safetensors::{Dtype, SafeTensors};
@@ -43,6 +43,8 @@ impl FileKind {
 /// The networks of an export (or of a checkpoint), checked and ready to load onto a device.
 pub struct Weights {
     pub model: ModelConfig,
+    /// The family member whose networks these are (`began` in files from before the family).
+    pub objective: String,
     file: String,
     tensors: BTreeMap<String, HostTensor>,
 }
@@ -57,12 +59,24 @@ impl Weights {
             Error::WrongFormat { .. } => deserialize(bytes, file, CHECKPOINT_FORMAT).map_err(|_| e),
             e => Err(e),
         })?;
-        let model = match train_config(&metadata) {
-            Ok(config) => config.model,
-            Err(_) => ModelConfig::from_saved(from_json(&metadata, "config").map_err(bad)?).map_err(|e| bad(format!("its model config is invalid: {e}")))?,
+        let (model, objective) = match train_config(&metadata) {
+            Ok(config) => (config.model, config.objective),
+            Err(_) => {
+                let model = ModelConfig::from_saved(from_json(&metadata, "config").map_err(bad)?).map_err(|e| bad(format!("its model config is invalid: {e}")))?;
+                (model, metadata.get("objective").cloned().unwrap_or_else(|| BEGAN.to_string()))
+            }
         };
         model.validate().map_err(|e| bad(format!("its model config is invalid: {e}")))?;
-        Ok(Self { model, file: file.to_string(), tensors })
+        Ok(Self { model, objective, file: file.to_string(), tensors })
+    }
+
+    /// D as the file's objective has it: BEGAN's autoencoder or another member's critic.
+    pub fn judge(&self, device: &Device) -> Result<Judge> {
+        let judge = match self.objective == BEGAN {
+            true => Judge::Autoencoder(self.model.discriminator_to_load(device)),
+            false => Judge::Critic(self.model.critic_to_load(device)),
+        };
+        load_judge(judge, &self.tensors, device).map_err(|e| self.bad(e))
     }
 
     pub fn generator(&self, device: &Device) -> Result<Generator> {
@@ -76,6 +90,14 @@ impl Weights {
     fn bad(&self, reason: String) -> Error {
         Error::BadCheckpoint { file: self.file.clone(), reason }
     }
+}
+
+/// `judge`'s weights from `tensors`, under its prefix (`discriminator.` or `critic.`).
+pub(crate) fn load_judge(judge: Judge, tensors: &BTreeMap<String, HostTensor>, device: &Device) -> Result<Judge, String> {
+    Ok(match judge {
+        Judge::Autoencoder(d) => Judge::Autoencoder(load_module(d, "discriminator", tensors, device)?),
+        Judge::Critic(c) => Judge::Critic(load_module(c, "critic", tensors, device)?),
+    })
 }
 
 /// Loads the generator of an export (or of a checkpoint) onto `device`.

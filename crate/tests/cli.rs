@@ -378,3 +378,42 @@ fn train_on_a_folder_of_ones_own_images_in_rgb_or_gray_reporting_what_it_skipped
         assert!(!out.join("metrics.csv").exists());
     }
 }
+
+#[test]
+fn an_objective_trains_with_its_authors_settings_and_no_other_objective_takes_its_files() {
+    let dir = tempdir("wgan-gp");
+    let (out, data) = (dir.to_str().unwrap().to_string(), common::data_dir());
+    let train = |extra: &[&str]| {
+        let args = ["train", "--dataset", "mnist", "--data-dir", data.to_str().unwrap(), "--filters", "4", "--hidden", "8", "--log-every", "5", "--sample-every", "10"];
+        began(&[&args[..], extra].concat())
+    };
+    let output = train(&["--objective", "wgan-gp", "--steps", "10", "--out", &out]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let config: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("config.json")).unwrap()).unwrap();
+    assert_eq!((config["objective"].as_str(), config["lr"].as_f64(), config["beta1"].as_f64(), config["beta2"].as_f64()), (Some("wgan-gp"), Some(1e-4), Some(0.0), Some(0.9)));
+    let checkpoint = dir.join("checkpoint.safetensors");
+    let checkpoint = checkpoint.to_str().unwrap();
+
+    let refused = train(&["--objective", "ns", "--steps", "15", "--resume", checkpoint, "--out", &out]);
+    let message = stderr(&refused);
+    assert_eq!(refused.status.code(), Some(2), "{message}");
+    assert!(message.contains("a wgan-gp run") && message.contains("--objective ns"), "{message}");
+    let resumed = train(&["--steps", "15", "--resume", checkpoint, "--out", &out]);
+    assert!(resumed.status.success(), "{}", stderr(&resumed));
+    assert!(std::fs::read_to_string(dir.join("metrics.csv")).unwrap().lines().last().unwrap().starts_with("15,"));
+
+    // Its export starts only a run of its own objective.
+    let weights = dir.join("gp.safetensors");
+    let output = began(&["export", "--checkpoint", checkpoint, "--out", weights.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let fresh = tempdir("from-gp-export");
+    let refused = train(&["--steps", "5", "--resume", weights.to_str().unwrap(), "--out", fresh.to_str().unwrap()]);
+    let message = stderr(&refused);
+    assert!(!refused.status.success() && message.contains("a wgan-gp run") && message.contains("this run trains began"), "{message}");
+    let output = train(&["--objective", "wgan-gp", "--steps", "5", "--resume", weights.to_str().unwrap(), "--out", fresh.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+
+    let unknown = train(&["--objective", "wgangp", "--steps", "5", "--out", &out]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("wgan-gp"), "{}", stderr(&unknown));
+}

@@ -7,6 +7,7 @@ mod common;
 
 use began::data::Batches;
 use began::equations::{discriminator_loss, generator_loss, mode_seeking, reconstruction_loss, update_k};
+use began::model::Judge;
 use began::named::{params, read};
 use began::rng::{gaussian, rng_for, uniform};
 use began::{ModelConfig, TrainConfig, Trainer};
@@ -27,17 +28,19 @@ fn two_pass_step(t: &mut Trainer, real: Tensor<4>) -> [f32; 2] {
     let device = t.device.clone();
     let mut noisy = |images: Tensor<4>| images + gaussian(&mut rng, [batch, channels, height, width], std, &device);
 
+    let Judge::Autoencoder(discriminator) = t.judge.clone() else { panic!("a BEGAN run has an autoencoder D") };
     let real = noisy(real.to_device(&t.device));
     let fake = noisy(t.generator.forward(z_d).detach());
-    let loss_real = reconstruction_loss(real.clone(), t.discriminator.forward(real));
-    let loss_fake_d = reconstruction_loss(fake.clone(), t.discriminator.forward(fake));
+    let loss_real = reconstruction_loss(real.clone(), discriminator.forward(real));
+    let loss_fake_d = reconstruction_loss(fake.clone(), discriminator.forward(fake));
     let loss_d = discriminator_loss(loss_real.clone(), t.k.clone(), loss_fake_d);
-    let grads = GradientsParams::from_grads(loss_d.backward(), &t.discriminator);
-    t.discriminator = t.adam_d.step(t.lr, t.discriminator.clone(), grads);
+    let grads = GradientsParams::from_grads(loss_d.backward(), &discriminator);
+    let discriminator = t.adam_d.step(t.lr, discriminator, grads);
+    t.judge = Judge::Autoencoder(discriminator.clone());
 
     let generated = t.generator.forward(z_g.clone());
     let fake = noisy(generated.clone());
-    let loss_fake = reconstruction_loss(fake.clone(), t.discriminator.forward(fake));
+    let loss_fake = reconstruction_loss(fake.clone(), discriminator.forward(fake));
     let loss_g = generator_loss(loss_fake.clone()) + mode_seeking(z_g, generated).mul_scalar(config.mode_seeking);
     let grads = GradientsParams::from_grads(loss_g.backward(), &t.generator);
     t.generator = t.adam_g.step(t.lr, t.generator.clone(), grads);
@@ -51,7 +54,8 @@ fn two_pass_step(t: &mut Trainer, real: Tensor<4>) -> [f32; 2] {
 
 /// Every weight of D and G, flattened, in module order.
 fn weights(t: &Trainer) -> Vec<f32> {
-    let mut all = params(&t.discriminator, "discriminator");
+    let Judge::Autoencoder(discriminator) = &t.judge else { panic!("a BEGAN run has an autoencoder D") };
+    let mut all = params(discriminator, "discriminator");
     all.extend(params(&t.generator, "generator"));
     all.into_values().flat_map(|w| block_on(read(w)).unwrap().values).collect()
 }

@@ -181,6 +181,8 @@ pub struct TrainArgs {
     /// Leave G's output unbounded, as in the paper (default: tanh into [-1, 1]).
     #[arg(long)]
     pub no_tanh: bool,
+    #[arg(long, value_parser = objective, help = objectives_help(false), long_help = objectives_help(true))]
+    pub objective: Option<String>,
     #[arg(long, value_enum, default_value_t = Backend::Cpu)]
     pub backend: Backend,
     /// Continue from this checkpoint; its config is used, with the flags above overriding it. An
@@ -273,4 +275,21 @@ fn positive_u64(s: &str) -> Result<u64, String> {
         Ok(x) if x > 0 => Ok(x),
         _ => Err("must be a whole number > 0".into()),
     }
+}
+
+/// Parses `--objective`: one of the family's names, or a one-line error listing them.
+fn objective(name: &str) -> Result<String, String> {
+    began::objective::by_name(name).map(|_| name.to_string()).map_err(|e| e.to_string())
+}
+
+/// `--objective`'s help: the names, and in --help each with its one-line hint.
+fn objectives_help(long: bool) -> String {
+    let what = "The GAN family member to train (its learning rate and Adam's βs default to its authors'; BEGAN's γ, λ_k, mode seeking and noise apply to BEGAN alone)";
+    if !long {
+        return format!("{what}: {} [default: began]", began::objective::names().join(", "));
+    }
+    let began = (began::objective::BEGAN, "BEGAN: an autoencoder D and the equilibrium k_t (Berthelot et al. 2017)");
+    let members = began::objective::MEMBERS.iter().map(|m| (m.name(), m.hint()));
+    let lines: Vec<String> = std::iter::once(began).chain(members).map(|(name, hint)| format!("  {name:<8} {hint}")).collect();
+    format!("{what} [default: began]\n\n{}", lines.join("\n"))
 }

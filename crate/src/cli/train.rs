@@ -28,6 +28,10 @@ fn session(args: &TrainArgs, device: &burn::tensor::Device, images: Images) -> R
         return Ok(Session::from_weights(&bytes, &file, config_from(args, &images)?, device, images)?);
     }
     let mut session = Session::resume(&bytes, &file, device, images)?;
+    let saved = &session.trainer.config.objective;
+    if let Some(asked) = args.objective.as_ref().filter(|asked| *asked != saved) {
+        return Err(Failure::Usage(format!("{file} is a {saved} run: --objective {asked} cannot resume it (leave --objective out, or start a fresh {asked} run)")));
+    }
     if let Some(change) = session.data_change() {
         eprintln!("{change}");
     }
@@ -141,6 +145,14 @@ fn config_from(args: &TrainArgs, images: &Images) -> Result<TrainConfig, Failure
     model.skip_connections |= args.skip;
     if let Some(hidden) = args.hidden {
         (model.hidden, model.latent) = (hidden, hidden);
+    }
+    if let Some(objective) = &args.objective {
+        config.objective = objective.clone();
+        // Another member trains as its authors did, unless the flags below say otherwise.
+        if let Some(member) = began::objective::by_name(objective)? {
+            let defaults = member.defaults();
+            (config.lr, config.beta1, config.beta2) = (defaults.lr, defaults.beta1, defaults.beta2);
+        }
     }
     config.batch_size = args.batch_size.unwrap_or(config.batch_size);
     config.gamma = args.gamma.unwrap_or(config.gamma);

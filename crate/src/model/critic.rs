@@ -32,6 +32,11 @@ impl ModelConfig {
     pub fn init_critic(&self, seed: u64, device: &Device) -> Critic {
         Critic::new(self, &mut Init::new(seed, "critic", self.init_scale, device))
     }
+
+    /// The critic's shape with no weights yet, to load a file's into ([`Init::shapes`]).
+    pub fn critic_to_load(&self, device: &Device) -> Critic {
+        Critic::new(self, &mut Init::shapes(device))
+    }
 }
 
 #[cfg(test)]

@@ -32,6 +32,24 @@ impl Discriminator {
     }
 }
 
+/// D of a run: BEGAN's autoencoder, or the critic of the family's other members
+/// ([`crate::objective`]), as the run's objective says.
+#[derive(Clone, Debug)]
+pub enum Judge {
+    Autoencoder(Discriminator),
+    Critic(Critic),
+}
+
+impl Judge {
+    /// The prefix of its tensors in files: `discriminator` (BEGAN's, as ever) or `critic`.
+    pub fn prefix(&self) -> &'static str {
+        match self {
+            Self::Autoencoder(_) => "discriminator",
+            Self::Critic(_) => "critic",
+        }
+    }
+}
+
 /// The generator: maps z ∈ [-1, 1]^Nz to an image, squashed into [-1, 1] unless configured off.
 #[derive(Module, Debug)]
 pub struct Generator {
@@ -58,6 +76,15 @@ impl ModelConfig {
     /// G with weights drawn from `seed` alone, independently of D's shape.
     pub fn init_generator(&self, seed: u64, device: &Device) -> Generator {
         self.generator(&mut Init::new(seed, "generator", self.init_scale, device))
+    }
+
+    /// D of a run of BEGAN (`began`: the autoencoder) or of another member (the critic), with
+    /// weights drawn from `seed` alone.
+    pub fn init_judge(&self, began: bool, seed: u64, device: &Device) -> Judge {
+        match began {
+            true => Judge::Autoencoder(self.init_discriminator(seed, device)),
+            false => Judge::Critic(self.init_critic(seed, device)),
+        }
     }
 
     /// D's shape with no weights yet, to load a file's into ([`Init::shapes`]).

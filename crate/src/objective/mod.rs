@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use burn::prelude::*;
 
 /// The name of BEGAN's objective, the default, beside the [`MEMBERS`].
-pub const BEGAN: &str = "began";
+pub use crate::config::BEGAN;
 
 /// A member's settings as its authors trained it; where this project differs, the member's
 /// doc comment says why.
