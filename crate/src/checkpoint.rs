@@ -309,6 +309,10 @@ mod tests {
         assert!(error.contains("a wgan-gp run") && error.contains("this run trains began"), "{error}");
         let again = from_weights(&exported, "gp.safetensors", config, &device).unwrap();
         assert!(matches!(again.judge, Judge::Critic(_)) && again.step == 0);
+        // What the widget loads: the generator alone, whatever the member (the same decoder).
+        let (_, generator) = load_generator(&exported, "gp.safetensors", &device).unwrap();
+        let drawn = generator.forward(run.fixed_z(2));
+        assert_eq!(drawn.dims(), [2, 1, 28, 28]);
     }
 
     type Parts = (HashMap<String, String>, BTreeMap<String, HostTensor>);

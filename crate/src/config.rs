@@ -192,11 +192,30 @@ impl TrainConfig {
         self.objective == BEGAN
     }
 
+    /// This config for `objective`: another member trains with its authors' learning rate and
+    /// Adam's βs ([`crate::objective::Defaults`]); BEGAN's are this config's own.
+    #[cfg(feature = "trainer")]
+    pub fn for_objective(mut self, objective: &str) -> Result<Self> {
+        if let Some(member) = crate::objective::by_name(objective)? {
+            let defaults = member.defaults();
+            (self.lr, self.beta1, self.beta2) = (defaults.lr, defaults.beta1, defaults.beta2);
+        }
+        self.objective = objective.to_string();
+        Ok(self)
+    }
+
     /// The defaults overlaid with the fields of `partial`, which may name any subset of the
     /// config, nested as in `config.json` (`{"gamma": 0.7, "model": {"filters": 16}}`). Unknown
     /// fields are refused, so a typo is not silently ignored. The result is validated.
+    /// A partial naming another `objective` starts from that member's settings
+    /// ([`TrainConfig::for_objective`]), so `{"objective": "ns"}` trains as its authors did.
     pub fn from_partial(partial: serde_json::Value) -> Result<Self> {
-        let mut merged = serde_json::to_value(TrainConfig::new()).expect("configs serialise");
+        let mut base = TrainConfig::new();
+        #[cfg(feature = "trainer")]
+        if let Some(objective) = partial.get("objective").and_then(|o| o.as_str()) {
+            base = base.for_objective(objective)?;
+        }
+        let mut merged = serde_json::to_value(base).expect("configs serialise");
         overlay(&mut merged, partial, "")?;
         let config: TrainConfig = serde_json::from_value(merged).map_err(|e| Error::ConfigFormat(e.to_string()))?;
         config.validate()?;
@@ -260,6 +279,21 @@ fn check(ok: bool, field: &'static str, allowed: impl Into<String>, value: impl 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_partial_of_another_objective_starts_from_its_authors_settings() {
+        let lsgan = TrainConfig::from_partial(serde_json::json!({ "objective": "lsgan" })).unwrap();
+        assert_eq!((lsgan.objective.as_str(), lsgan.lr, lsgan.beta1, lsgan.beta2), ("lsgan", 2e-4, 0.5, 0.999));
+        let gp = TrainConfig::from_partial(serde_json::json!({ "objective": "wgan-gp", "lr": 1e-3 })).unwrap();
+        assert_eq!((gp.lr, gp.beta1, gp.beta2), (1e-3, 0.0, 0.9));
+        assert_eq!(TrainConfig::from_partial(serde_json::json!({})).unwrap().lr, TrainConfig::new().lr);
+        let error = TrainConfig::from_partial(serde_json::json!({ "objective": "gan" })).unwrap_err().to_string();
+        assert!(error.contains("began, ns, minimax"), "{error}");
+        // A file from before the family trains BEGAN.
+        let mut saved = serde_json::to_value(TrainConfig::new()).unwrap();
+        saved.as_object_mut().unwrap().remove("objective");
+        assert_eq!(TrainConfig::from_saved(saved).unwrap().objective, "began");
+    }
 
     #[test]
     fn defaults_are_valid_and_have_three_scales() {

@@ -147,12 +147,8 @@ fn config_from(args: &TrainArgs, images: &Images) -> Result<TrainConfig, Failure
         (model.hidden, model.latent) = (hidden, hidden);
     }
     if let Some(objective) = &args.objective {
-        config.objective = objective.clone();
         // Another member trains as its authors did, unless the flags below say otherwise.
-        if let Some(member) = began::objective::by_name(objective)? {
-            let defaults = member.defaults();
-            (config.lr, config.beta1, config.beta2) = (defaults.lr, defaults.beta1, defaults.beta2);
-        }
+        config = config.for_objective(objective)?;
     }
     config.batch_size = args.batch_size.unwrap_or(config.batch_size);
     config.gamma = args.gamma.unwrap_or(config.gamma);
