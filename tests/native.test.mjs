@@ -50,3 +50,22 @@ test('a checkpoint from the native CLI resumes in the page with the same k_t and
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test("another family member's checkpoint (hinge) resumes in the page and trains on", { timeout: 300_000 }, async () => {
+  const hinge = resolve(root, 'target', 'test-files', 'native-hinge');
+  rmSync(hinge, { recursive: true, force: true });
+  execFileSync(began, ['train', '--objective', 'hinge', '--dataset', 'mnist', '--data-dir', resolve(root, 'www/data'), '--steps', '10',
+    '--filters', '4', '--hidden', '8', '--log-every', '10', '--sample-every', '10', '--out', hinge], { stdio: 'pipe' });
+
+  const page = await open(await env.chromium.newContext(), `${env.server.url}?backend=cpu`);
+  await ready(page);
+  await page.getByTestId('upload-checkpoint').setInputFiles(resolve(hinge, 'checkpoint.safetensors'));
+  await page.waitForFunction(() => document.body.dataset.state === 'ready' && document.querySelector('[data-testid=step-count]').textContent === '10', null, { timeout: 60_000 });
+  await page.getByTestId('step').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=step-count]').textContent === '11', null, { timeout: 60_000 });
+  // A critic does not reconstruct: "What D sees" shows the real and the generated rows alone.
+  const rows = await page.getByTestId('reconstructions').evaluate((canvas) => canvas.height / canvas.width);
+  assert.ok(rows > 0 && rows < 0.4, `(4 rows: ~0.5) the panel's height over width: ${rows}`);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
