@@ -257,11 +257,7 @@ pub fn from_weights(bytes: &[u8], file: &str, config: TrainConfig, device: &Devi
 
 fn load_networks(config: &TrainConfig, tensors: &BTreeMap<String, HostTensor>, device: &Device) -> Result<(Judge, Generator), String> {
     let model = &config.model;
-    let judge = match config.is_began() {
-        true => Judge::Autoencoder(model.discriminator_to_load(device)),
-        false => Judge::Critic(model.critic_to_load(device)),
-    };
-    let judge = load_judge(judge, tensors, device)?;
+    let judge = load_judge(model.judge_to_load(config.is_began(), device), tensors, device)?;
     let generator = load_module(model.generator_to_load(device), "generator", tensors, device)?;
     Ok((judge, generator))
 }

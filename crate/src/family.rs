@@ -175,9 +175,8 @@ mod tests {
         let wgan = crate::objective::by_name("wgan").unwrap().unwrap();
         let mut pair = pair(wgan, &device);
         step(&mut pair, wgan, &reals(5, &device), 1e-2, 8, 7, 0);
-        let mut largest = Largest(0.0);
-        pair.critic.visit(&mut largest);
-        assert!(largest.0 <= 0.01 + 1e-7 && largest.0 > 0.0, "largest |weight| {}", largest.0);
+        let largest = weights(&pair.critic).into_iter().fold(0.0f32, |m, w| m.max(w.abs()));
+        assert!(largest <= 0.01 + 1e-7 && largest > 0.0, "largest |weight| {largest}");
     }
 
     #[test]
@@ -189,29 +188,15 @@ mod tests {
             for n in 0..2 {
                 step(&mut pair, objective, &reals(5, &device), 1e-3, 8, 7, n);
             }
-            let mut all = Vec::new();
-            pair.critic.visit(&mut Values(&mut all));
-            pair.generator.visit(&mut Values(&mut all));
-            all
+            let mut all = weights(&pair.critic);
+            all.extend(weights(&pair.generator));
+            all.into_iter().map(f32::to_bits).collect::<Vec<_>>()
         };
         assert_eq!(run(), run());
     }
 
-    struct Largest(f32);
-
-    impl burn::module::ModuleVisitor for Largest {
-        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
-            let values = block_on(read(param.val().inner().abs().max())).unwrap().values;
-            self.0 = self.0.max(values[0]);
-        }
-    }
-
-    struct Values<'a>(&'a mut Vec<u32>);
-
-    impl burn::module::ModuleVisitor for Values<'_> {
-        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
-            let values = block_on(read(param.val().inner().flatten::<1>(0, D - 1))).unwrap().values;
-            self.0.extend(values.iter().map(|v| v.to_bits()));
-        }
+    /// Every weight of `module`, flattened, in module order.
+    fn weights<M: burn::module::Module>(module: &M) -> Vec<f32> {
+        crate::named::params(module, "m").into_values().flat_map(|w| block_on(read(w)).unwrap().values).collect()
     }
 }

@@ -72,11 +72,7 @@ impl Weights {
 
     /// D as the file's objective has it: BEGAN's autoencoder or another member's critic.
     pub fn judge(&self, device: &Device) -> Result<Judge> {
-        let judge = match self.objective == BEGAN {
-            true => Judge::Autoencoder(self.model.discriminator_to_load(device)),
-            false => Judge::Critic(self.model.critic_to_load(device)),
-        };
-        load_judge(judge, &self.tensors, device).map_err(|e| self.bad(e))
+        load_judge(self.model.judge_to_load(self.objective == BEGAN, device), &self.tensors, device).map_err(|e| self.bad(e))
     }
 
     pub fn generator(&self, device: &Device) -> Result<Generator> {

@@ -87,6 +87,14 @@ impl ModelConfig {
         }
     }
 
+    /// [`ModelConfig::init_judge`]'s shape with no weights yet, to load a file's into.
+    pub fn judge_to_load(&self, began: bool, device: &Device) -> Judge {
+        match began {
+            true => Judge::Autoencoder(self.discriminator_to_load(device)),
+            false => Judge::Critic(self.critic_to_load(device)),
+        }
+    }
+
     /// D's shape with no weights yet, to load a file's into ([`Init::shapes`]).
     pub fn discriminator_to_load(&self, device: &Device) -> Discriminator {
         self.discriminator(&mut Init::shapes(device))
