@@ -36,8 +36,7 @@ export function trainOn(dataset, name) {
 export async function trainingSet(name, engine) {
   if (name === OWN) {
     if (!own) throw Object.assign(new Error('no images of your own yet: drop a folder or a .zip of images, or choose them'), { name: 'BadData' });
-    if (!own.sets.has(engine)) own.sets.set(engine, await gatherImages(own.request, engine.module, () => {}));
-    return own.sets.get(engine);
+    return gatheredIn(own, engine);
   }
   if (files?.name !== name) {
     const get = async (file) => {
@@ -69,8 +68,13 @@ export function useOwn(dataset, request, engine) {
  */
 export async function currentSetIn(engine) {
   if (currentName !== OWN) return trainingSet(currentName, engine);
-  if (!ownInUse.sets.has(engine)) ownInUse.sets.set(engine, await gatherImages(ownInUse.request, engine.module, () => {}));
-  return ownInUse.sets.get(engine);
+  return gatheredIn(ownInUse, engine);
+}
+
+/** A gathering of one's own images as a handle of `engine`, gathered again there from its files if need be. */
+async function gatheredIn(gathered, engine) {
+  if (!gathered.sets.has(engine)) gathered.sets.set(engine, await gatherImages(gathered.request, engine.module, () => {}));
+  return gathered.sets.get(engine);
 }
 
 /** The set the sessions train on now, and its name: {dataset, name}. */
