@@ -288,8 +288,6 @@ fn objectives_help(long: bool) -> String {
     if !long {
         return format!("{what}: {} [default: began]", began::objective::names().join(", "));
     }
-    let began = (began::objective::BEGAN, "BEGAN: an autoencoder D and the equilibrium k_t (Berthelot et al. 2017)");
-    let members = began::objective::MEMBERS.iter().map(|m| (m.name(), m.hint()));
-    let lines: Vec<String> = std::iter::once(began).chain(members).map(|(name, hint)| format!("  {name:<8} {hint}")).collect();
+    let lines: Vec<String> = began::objective::hints().into_iter().map(|(name, hint)| format!("  {name:<8} {hint}")).collect();
     format!("{what} [default: began]\n\n{}", lines.join("\n"))
 }

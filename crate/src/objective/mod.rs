@@ -18,6 +18,14 @@ use burn::prelude::*;
 /// The name of BEGAN's objective, the default, beside the [`MEMBERS`].
 pub use crate::config::BEGAN;
 
+/// BEGAN's one-line hint, beside the members' [`Objective::hint`].
+pub const BEGAN_HINT: &str = "BEGAN: an autoencoder D and the equilibrium k_t (Berthelot et al. 2017)";
+
+/// Every objective as (name, hint), BEGAN first: the CLI's --help and the page's select.
+pub fn hints() -> Vec<(&'static str, &'static str)> {
+    std::iter::once((BEGAN, BEGAN_HINT)).chain(MEMBERS.iter().map(|m| (m.name(), m.hint()))).collect()
+}
+
 /// A member's settings as its authors trained it; where this project differs, the member's
 /// doc comment says why.
 #[derive(Clone, Copy, Debug, PartialEq)]

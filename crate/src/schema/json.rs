@@ -39,14 +39,42 @@ impl Field {
 pub fn json() -> String {
     use crate::data::own;
     let fields: Vec<_> = FIELDS.iter().map(|f| f.to_json()).collect();
-    let about = "Generated from crate/src/schema/mod.rs and crate/src/data/own.rs (`cargo run -p began -- schema`); do not edit.";
+    let about = "Generated from crate/src/schema/mod.rs, crate/src/objective/ and crate/src/data/own.rs (`cargo run -p began -- schema`); do not edit.";
     let own_images = json!({
         "dataset": crate::data::OWN, "sizes": own::SIZES, "default_size": own::DEFAULT_SIZE,
         "min_images": own::MIN_IMAGES, "max_images": own::MAX_IMAGES, "formats": own::FORMATS,
         "max_file_mb": own::MAX_FILE_BYTES >> 20, "max_zip_mb": own::MAX_ZIP_BYTES >> 20,
     });
-    let schema = json!({ "about": about, "fields": fields, "own_images": own_images });
+    let schema = json!({ "about": about, "fields": fields, "objectives": objectives(), "own_images": own_images });
     serde_json::to_string_pretty(&schema).expect("JSON serialises") + "\n"
+}
+
+/// The family's members for the page's select: name, hint and the settings a member trains at
+/// ([`crate::objective::Defaults`]; BEGAN's are `TrainConfig::new()`'s).
+#[cfg(feature = "trainer")]
+fn objectives() -> Value {
+    use crate::objective::{MEMBERS, by_name, hints};
+    let began = crate::config::TrainConfig::new();
+    let members: Vec<Value> = hints()
+        .into_iter()
+        .map(|(name, hint)| {
+            let defaults = by_name(name).expect("listed").map(|m| m.defaults());
+            let (lr, beta1, beta2) = defaults.map_or((began.lr, began.beta1, began.beta2), |d| (d.lr, d.beta1, d.beta2));
+            json!({
+                "name": name, "hint": hint, "lr": lr, "beta1": beta1, "beta2": beta2,
+                "n_critic": defaults.map_or(1, |d| d.n_critic),
+                "clip": defaults.and_then(|d| d.clip), "penalty": defaults.and_then(|d| d.penalty),
+            })
+        })
+        .collect();
+    debug_assert_eq!(members.len(), MEMBERS.len() + 1);
+    Value::Array(members)
+}
+
+/// Without the trainer there is no family to list (the sampler widget's build).
+#[cfg(not(feature = "trainer"))]
+fn objectives() -> Value {
+    Value::Array(vec![])
 }
 
 #[cfg(all(test, not(target_family = "wasm")))]
