@@ -66,6 +66,9 @@ test("another family member's checkpoint (hinge) resumes in the page and trains 
   // A critic does not reconstruct: "What D sees" shows the real and the generated rows alone.
   const rows = await page.getByTestId('reconstructions').evaluate((canvas) => canvas.height / canvas.width);
   assert.ok(rows > 0 && rows < 0.4, `(4 rows: ~0.5) the panel's height over width: ${rows}`);
+  // The form shows the file's member, and the panel D's score of each image.
+  assert.equal(await page.getByTestId('objective').inputValue(), 'hinge');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=scores] li').length === 16, null, { timeout: 30_000 });
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

@@ -213,16 +213,25 @@ impl Session {
         Ok(grid(&images, GRID_SIDE))
     }
 
-    /// Four rows: real images x, D(x), fakes G(z), D(G(z)); one read.
-    pub async fn reconstructions(&self) -> Result<Picture> {
+    /// What D makes of real and generated images. BEGAN's autoencoder: four rows, real images
+    /// x, D(x), fakes G(z), D(G(z)), and no scores. A critic: the rows x and G(z), and D's score
+    /// of each image in the same order. One read of each.
+    pub async fn reconstructions(&self) -> Result<(Picture, Option<Vec<f32>>)> {
         let z = self.fixed_z.clone().slice([0..self.shown.dims()[0]]);
         let fakes = self.trainer.generate(z);
-        // A critic does not reconstruct: its run shows the real and the generated rows alone.
-        let rows = match (self.trainer.reconstruct(self.shown.clone()), self.trainer.reconstruct(fakes.clone())) {
-            (Some(real_out), Some(fake_out)) => vec![self.shown.clone(), real_out, fakes, fake_out],
-            _ => vec![self.shown.clone(), fakes],
+        let (rows, scores) = match (self.trainer.reconstruct(self.shown.clone()), self.trainer.reconstruct(fakes.clone())) {
+            (Some(real_out), Some(fake_out)) => (vec![self.shown.clone(), real_out, fakes, fake_out], None),
+            _ => {
+                let both = Tensor::cat(vec![self.shown.clone(), fakes.clone()], 0);
+                (vec![self.shown.clone(), fakes], self.trainer.score(both))
+            }
         };
-        Ok(grid(&read(Tensor::cat(rows, 0)).await?, self.shown.dims()[0]))
+        let picture = grid(&read(Tensor::cat(rows, 0)).await?, self.shown.dims()[0]);
+        let scores = match scores {
+            Some(scores) => Some(read(scores).await?.values),
+            None => None,
+        };
+        Ok((picture, scores))
     }
 
     /// Live changes to γ, λ_k, the learning rate and the mode-seeking weight, validated like the
@@ -295,10 +304,28 @@ mod tests {
         assert!(progress.ms_per_step > 0.0);
         let samples = block_on(session.samples()).unwrap();
         assert_eq!((samples.width, samples.height), (8 * 29 + 1, 8 * 29 + 1));
-        let panel = block_on(session.reconstructions()).unwrap();
+        let (panel, scores) = block_on(session.reconstructions()).unwrap();
         assert_eq!((panel.width, panel.height), (SHOWN * 29 + 1, 4 * 29 + 1));
         // The first row holds real images: their squares are white somewhere.
         assert!(panel.pixels[..29 * panel.width].contains(&255));
+        assert_eq!(scores, None, "an autoencoder reconstructs, it does not score");
+    }
+
+    /// A critic's panel: the real and the generated rows, and one score per image, as D gives
+    /// them (the fakes' scores are those of the samples shown, drawn on the fixed z).
+    #[test]
+    fn a_critics_panel_has_two_rows_and_a_score_per_image() {
+        let config = config().for_objective("hinge").unwrap();
+        let mut session = Session::new(config, &Device::flex(), images()).unwrap();
+        block_on(session.step(2)).unwrap();
+        let (panel, scores) = block_on(session.reconstructions()).unwrap();
+        assert_eq!((panel.width, panel.height), (SHOWN * 29 + 1, 2 * 29 + 1));
+        let scores = scores.expect("a critic scores");
+        assert_eq!(scores.len(), 2 * SHOWN);
+        let real = session.trainer.score(session.shown.clone()).unwrap();
+        let real = block_on(read(real)).unwrap().values;
+        assert_eq!(&scores[..SHOWN], real.as_slice());
+        assert!(scores.iter().all(|s| s.is_finite()) && scores[SHOWN..] != scores[..SHOWN]);
     }
 
     #[test]

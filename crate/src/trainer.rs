@@ -306,6 +306,15 @@ impl Trainer {
             Judge::Critic(_) => None,
         }
     }
+
+    /// D's scores of the given images, `[n, 1]`, without building a graph; None for BEGAN's
+    /// autoencoder, which reconstructs instead of scoring.
+    pub fn score(&self, images: Tensor<4>) -> Option<Tensor<2>> {
+        match &self.judge {
+            Judge::Autoencoder(_) => None,
+            Judge::Critic(critic) => Some(critic.forward(images.to_device(&self.device)).detach().inner()),
+        }
+    }
 }
 
 /// L(x) and L(G(z_D)) from one pass of D over the real and the fake batch together: D has no

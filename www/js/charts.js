@@ -1,4 +1,5 @@
-// The equilibrium curves, drawn with uPlot: k_t; M_global; and L(x), γ·L(x) against L(G(z)).
+// The training curves, drawn with uPlot. BEGAN: k_t; M_global; and L(x), γ·L(x) against
+// L(G(z)). The family's other members: D's scores of real and fake, their gap, L_D and L_G.
 // Points arrive with every stats message; charts redraw at most once per animation frame.
 // Beside them, the sample quality curve: mode coverage and the Fréchet distance, every 200 steps.
 import uPlot from '../vendor/uPlot.esm.js';
@@ -46,24 +47,42 @@ export class QualityCurve {
   }
 }
 
+/**
+ * The charts of each kind of run. BEGAN: its equilibrium (k_t, M_global, the reconstruction
+ * losses). Another member (a critic D): D's mean scores, their gap (for WGAN the critic's
+ * Wasserstein estimate) and the two losses. Each: [element id, title, series, column keys].
+ */
+const LAYOUTS = {
+  began: [
+    ['chart-k', 'kₜ (how much D pushes fakes away)', [['kₜ', COLORS.k]], ['k']],
+    ['chart-m', 'M_global (falls as the samples improve)', [['M_global', COLORS.m]], ['m']],
+    ['chart-losses', 'Reconstruction losses', [['L(x)', COLORS.real], ['γ·L(x)', COLORS.target, [4, 3]], ['L(G(z))', COLORS.fake]], ['real', 'target', 'fake']],
+  ],
+  critic: [
+    ['chart-k', "D's mean score of real and generated images", [['D(x)', COLORS.real], ['D(G(z))', COLORS.fake]], ['real', 'fake']],
+    ['chart-m', 'D(x) − D(G(z)) (for WGAN: its estimate of the distance)', [['gap', COLORS.m]], ['gap']],
+    ['chart-losses', 'Losses', [['L_D', COLORS.k], ['L_G', COLORS.fake]], ['d', 'g']],
+  ],
+};
+
 export class Curves {
   constructor(root) {
     this.root = root;
-    this.columns = { step: [], k: [], m: [], real: [], target: [], fake: [] };
-    this.charts = [
-      { plot: chart(root.querySelector('#chart-k'), 'kₜ (how much D pushes fakes away)', [['kₜ', COLORS.k]]), keys: ['k'] },
-      { plot: chart(root.querySelector('#chart-m'), 'M_global (falls as the samples improve)', [['M_global', COLORS.m]]), keys: ['m'] },
-      {
-        plot: chart(root.querySelector('#chart-losses'), 'Reconstruction losses', [
-          ['L(x)', COLORS.real],
-          ['γ·L(x)', COLORS.target, [4, 3]],
-          ['L(G(z))', COLORS.fake],
-        ]),
-        keys: ['real', 'target', 'fake'],
-      },
-    ];
+    this.columns = { step: [], k: [], m: [], real: [], target: [], fake: [], gap: [], d: [], g: [] };
+    this.charts = [];
+    this.layout('began');
     this.pending = false;
     new ResizeObserver(() => this.resize()).observe(root);
+  }
+
+  /** The charts for `kind`, 'began' or 'critic' (the family's other members); drawn anew on a change. */
+  layout(kind) {
+    if (kind === this.kind) return;
+    this.kind = kind;
+    for (const { plot } of this.charts) plot.destroy();
+    this.charts = LAYOUTS[kind].map(([id, title, series, keys]) => ({ plot: chart(this.root.querySelector(`#${id}`), title, series), keys }));
+    this.root.dataset.layout = kind;
+    this.schedule();
   }
 
   /** Adds one point from a stats message; `gamma` is the γ in force. */
@@ -75,6 +94,9 @@ export class Curves {
     c.real.push(stats.loss_real);
     c.target.push(gamma * stats.loss_real);
     c.fake.push(stats.loss_fake);
+    c.gap.push(stats.loss_real - stats.loss_fake);
+    c.d.push(stats.loss_d);
+    c.g.push(stats.loss_g);
     if (c.step.length > MAX_POINTS) for (const key of Object.keys(c)) c[key] = c[key].filter((_, i) => i % 2 === 1 || i >= MAX_POINTS / 2);
     this.root.dataset.points = String(c.step.length);
     this.schedule();

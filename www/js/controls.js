@@ -46,9 +46,14 @@ export function wireControls({ settings, run, figures, own, showError }) {
   }
 
   // Shape settings: a new model, after asking if there is training to lose; the backend moves the run.
+  // `previous` is the value the run has, to put back when the user keeps the run: taken on
+  // focus, and at each value a run is built with (a select can change without taking focus).
   for (const input of document.querySelectorAll('[data-shape]')) {
+    input.dataset.previous = input.value;
     input.addEventListener('focus', () => (input.dataset.previous = input.value));
     input.addEventListener('change', async () => {
+      // Taken now: the dialog below hands focus back to the field as it closes.
+      const previous = input.dataset.previous ?? input.value;
       if (input.type === 'number' && settings.read(input.id) === null) return;
       if (input.id === 'backend-choice' && run.step > 0) return run.move(input.value);
       const label = document.querySelector(`label[for="${input.id}"]`).textContent.trim();
@@ -57,11 +62,11 @@ export function wireControls({ settings, run, figures, own, showError }) {
       if (own.waiting()) return own.prompt();
       if (input.id === 'dataset' && run.data?.dataset === input.value && input.value !== OWN) return own.showPanel();
       if (run.step > 0 && !(await confirmReset(label.toLowerCase()))) {
-        input.value = input.dataset.previous ?? input.value;
+        settings.restored(input.id, previous);
         own.showPanel();
-        settings.read(input.id);
         return;
       }
+      input.dataset.previous = input.value;
       if (settings.valid()) run.create();
       else showError('Some settings are out of range (marked in red): fix them to build the new model.');
     });

@@ -28,6 +28,8 @@ function showNotice(text) {
 $('notice-close').addEventListener('click', () => ($('notice').hidden = true));
 
 const figures = new Figures(settings);
+/** The whole TrainConfig of the session, as the worker last said (for the ?debug=1 hooks). */
+let config = null;
 const judging = new Judging({
   hold: (step) => run.hold(step),
   onGoBack: (step) => {
@@ -42,6 +44,7 @@ const run = new Run(settings, {
     figures.clear();
   },
   ready: (message) => {
+    config = message.config;
     settings.show(message.config);
     figures.ready(message);
     judging.every(message.keep_every);
@@ -81,6 +84,8 @@ if (new URLSearchParams(location.search).has('debug')) {
     quality: () => judging.history,
     // Datasets the training worker has parsed: one per dataset, however many sessions.
     parses: () => run.parses,
+    // The session's whole config, as Rust filled it in (the objective, its Adam βs, …).
+    config: () => config,
   };
 }
 

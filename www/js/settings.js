@@ -10,6 +10,21 @@ export const FIELDS = Object.fromEntries(
     .map((field) => [field.form.id, { value: field.default, path: field.path, hint: field.form.hint, check: (x) => (inRange(field, x) ? null : field.form.message) }]),
 );
 
+/** The GAN family, BEGAN first: [{name, hint, lr, beta1, beta2, n_critic, clip, penalty}]. */
+export const OBJECTIVES = schema.objectives;
+export const BEGAN = OBJECTIVES[0].name;
+
+/** A member's hint and the settings it trains at, for the line under the select. */
+export function describe(name) {
+  const member = OBJECTIVES.find((m) => m.name === name) ?? OBJECTIVES[0];
+  if (member.name === BEGAN) return `${member.hint}. Its γ, λk and mode seeking are below.`;
+  const parts = [`Adam lr ${member.lr}, β₁ ${member.beta1}, β₂ ${member.beta2}`];
+  if (member.n_critic > 1) parts.push(`${member.n_critic} critic steps per G step`);
+  if (member.clip) parts.push(`critic weights clipped to ±${member.clip}`);
+  if (member.penalty) parts.push(`gradient penalty λ ${member.penalty}, taken to first order (D's slope along its gradient, by a difference)`);
+  return `${member.hint}. D is BEGAN's encoder with one score. ${parts.join('; ')}.`;
+}
+
 /** A schema field's range test, as Rust's `Range::contains`. */
 export function inRange({ type, min, min_open, max, max_open }, x) {
   if (!Number.isFinite(x) || (type === 'whole' && !Number.isInteger(x))) return false;
@@ -24,17 +39,58 @@ export class Settings {
       form.querySelector(`#${id}`).value = String(field.value);
       form.querySelector(`#${id}-msg`).textContent = field.hint;
     }
+    const select = this.input('objective');
+    for (const { name } of OBJECTIVES) select.add(new Option(name === BEGAN ? 'BEGAN (the default)' : name, name));
+    select.value = BEGAN;
+    // Before the controls' change handler (registered later), so the new model gets the
+    // member's learning rate; `restored` undoes it when the user keeps the run instead.
+    select.addEventListener('change', () => this.chooseObjective(select.value));
+    this.showObjective();
+  }
+
+  objective() {
+    return this.input('objective').value;
+  }
+
+  /** A member chosen: its authors' learning rate in the (live) field, and its settings shown. */
+  chooseObjective(name) {
+    this.lrBefore = this.input('lr').value;
+    const member = OBJECTIVES.find((m) => m.name === name);
+    if (member) this.input('lr').value = String(member.lr);
+    this.read('lr');
+    this.showObjective();
+  }
+
+  /** Shows the chosen member's hint, and BEGAN's own settings only for BEGAN. */
+  showObjective() {
+    const name = this.objective();
+    this.form.querySelector('#objective-msg').textContent = describe(name);
+    for (const group of this.form.querySelectorAll('[data-began-only]')) group.hidden = name !== BEGAN;
+    this.form.querySelector('#live-legend').textContent = name === BEGAN ? 'Equilibrium (live)' : 'Optimiser (live)';
+  }
+
+  /** A shape field was put back to `previous` (the user kept the run): the form as it was. */
+  restored(id, previous) {
+    this.input(id).value = previous;
+    if (FIELDS[id]) this.read(id);
+    if (id === 'objective') {
+      if (this.lrBefore !== undefined) this.input('lr').value = this.lrBefore;
+      this.read('lr');
+      this.showObjective();
+    }
   }
 
   /** Takes values from the page's URL, e.g. `?dataset=fashion&backend=cpu&filters=4`. */
   fromUrl(search) {
-    const params = new URLSearchParams(search);
+    // The objective first: its learning rate is the default an `lr` in the URL overrides.
+    const params = [...new URLSearchParams(search)].sort(([a], [b]) => (b === 'objective') - (a === 'objective'));
     for (const [key, value] of params) {
       const id = key === 'backend' ? 'backend-choice' : key;
       const input = this.form.querySelector(`#${CSS.escape(id)}`);
       if (!input) continue;
       input.value = value;
       if (FIELDS[id]) this.read(id);
+      if (id === 'objective') this.chooseObjective(input.value);
     }
   }
 
@@ -89,18 +145,25 @@ export class Settings {
       if (field.path) put(partial, field.path, this.read(id));
     }
     partial.model.latent = partial.model.hidden; // N_z = N_h, as the paper (and the CLI's --hidden)
+    // Rust starts from the member's settings (its Adam βs, n_critic); the form's lr is on top.
+    partial.objective = this.objective();
     return partial;
   }
 
   /** Puts a run's own values (after a resume or a recovery) back into the form. */
   show(config) {
+    const select = this.input('objective');
+    if (config.objective && select !== document.activeElement) {
+      select.value = select.dataset.previous = config.objective;
+      this.showObjective();
+    }
     for (const [id, field] of Object.entries(FIELDS)) {
       const value = field.path && field.path.split('.').reduce((group, key) => group?.[key], config);
       if (value === undefined || value === null) continue;
       // A field being typed in keeps what is typed: its change (on blur) builds the model it asks
       // for. Overwritten, it would fire no change, and Start would train the older model.
       if (this.input(id) === document.activeElement) continue;
-      this.input(id).value = String(value);
+      this.input(id).value = this.input(id).dataset.previous = String(value);
       this.read(id);
     }
   }

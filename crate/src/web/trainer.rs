@@ -174,10 +174,20 @@ impl WebTrainer {
         self.reading(async |session| Ok(picture(session.samples().await.map_err(to_js)?)))
     }
 
-    /// Rows of real images, their reconstructions D(x), fakes G(z) and D(G(z)), as one picture.
-    #[wasm_bindgen(unchecked_return_type = "Promise<Picture>")]
+    /// What D makes of real and generated images, as one picture: BEGAN's rows of real images,
+    /// their reconstructions D(x), fakes G(z) and D(G(z)); a critic's rows of real and fake
+    /// images, with `scores`: D's score of each, real first (a Float32Array).
+    #[wasm_bindgen(unchecked_return_type = "Promise<Picture & { scores?: Float32Array }>")]
     pub fn reconstructions(&self) -> Promise {
-        self.reading(async |session| Ok(picture(session.reconstructions().await.map_err(to_js)?)))
+        self.reading(async |session| {
+            let (panel, scores) = session.reconstructions().await.map_err(to_js)?;
+            let panel = picture(panel);
+            if let Some(scores) = scores {
+                let scores = js_sys::Float32Array::from(scores.as_slice());
+                js_sys::Reflect::set(&panel, &"scores".into(), &scores).map_err(|_| to_js(crate::error::Error::Device("could not pass D's scores to JavaScript".into())))?;
+            }
+            Ok(panel)
+        })
     }
 
     /// Live changes to γ, λ_k, the learning rate and the mode-seeking weight; out-of-range

@@ -1,0 +1,79 @@
+// The GAN family in the page: the objective select builds a run of the member chosen, at its
+// authors' settings, and the page shows what that member's D is (a critic's scores and curves
+// instead of BEGAN's reconstructions and equilibrium); keeping the run undoes the choice.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup, open, ready, stepAtLeast, paused } from './harness.mjs';
+
+const env = setup();
+const config = (page) => page.evaluate(() => window.began.config());
+const visible = (page, testid) => page.getByTestId(testid).isVisible();
+
+test('the objective select trains the member chosen and the page shows its critic', { timeout: 300_000 }, async () => {
+  const page = await open(await env.chromium.newContext(), `${env.server.url}?debug=1&backend=cpu&filters=4&hidden=8`);
+  await ready(page);
+  assert.equal((await config(page)).objective, 'began');
+  assert.ok(await visible(page, 'gamma'));
+
+  // Step 0: no training to lose, so the new model is built at once, at the member's settings.
+  await page.getByTestId('objective').selectOption('ns');
+  await page.waitForFunction(() => window.began.config()?.objective === 'ns', null, { timeout: 60_000 });
+  const ns = await config(page);
+  assert.deepEqual([ns.lr, ns.beta1, ns.beta2], [0.0002, 0.5, 0.999], "Goodfellow et al.'s Adam settings (as DCGAN's)");
+  assert.equal(await page.getByTestId('lr').inputValue(), '0.0002');
+  assert.match(await page.getByTestId('objective-hint').textContent(), /non-saturating.*Goodfellow/);
+  assert.ok(!(await visible(page, 'gamma')) && !(await visible(page, 'mode-seeking')), "BEGAN's own settings are hidden");
+  assert.equal(await page.locator('#curves').getAttribute('data-layout'), 'critic');
+
+  await page.getByTestId('start').click();
+  await stepAtLeast(page, 30);
+  await page.getByTestId('pause').click();
+  await paused(page);
+  // D's score of each image shown: 8 real, 8 generated, finite, drawn under 2 rows of images.
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=scores] li').length === 16, null, { timeout: 30_000 });
+  const scores = await page.locator('[data-testid=scores] li').allTextContents();
+  assert.ok(scores.every((s) => Number.isFinite(Number(s))), scores.join(' '));
+  const rows = await page.getByTestId('reconstructions').evaluate((canvas) => canvas.height / canvas.width);
+  assert.ok(rows > 0 && rows < 0.4, `2 rows of images (4 would be ~0.5): ${rows}`);
+  assert.equal(await page.locator('#row-labels li').count(), 2);
+  const gap = Number(await page.getByTestId('k-value').textContent());
+  assert.ok(Number.isFinite(gap), 'the score gap replaces k_t');
+  assert.ok(Number(await page.locator('#curves').getAttribute('data-points')) > 0);
+  // The sample quality panel judges a critic's run as any other (its first kept state).
+  await page.waitForFunction(() => window.began.quality().length > 0, null, { timeout: 60_000 });
+
+  // A change mid-run asks first; keeping the run puts the select and its learning rate back.
+  await page.getByTestId('objective').selectOption('wgan-gp');
+  await page.locator('#confirm button[value=cancel]').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=objective]').value === 'ns', null, { timeout: 10_000 });
+  assert.equal(await page.getByTestId('lr').inputValue(), '0.0002');
+  assert.ok(Number(await page.getByTestId('step-count').textContent()) >= 30, 'the run is kept');
+
+  // Going ahead starts the new member from step 0, at its own settings, its approximation named.
+  await page.getByTestId('objective').selectOption('wgan-gp');
+  await page.locator('#confirm button[value=reset]').click();
+  await page.waitForFunction(() => window.began.config()?.objective === 'wgan-gp', null, { timeout: 60_000 });
+  const gp = await config(page);
+  assert.deepEqual([gp.lr, gp.beta1, gp.beta2], [0.0001, 0, 0.9], "Gulrajani et al.'s Adam settings");
+  assert.equal(await page.getByTestId('step-count').textContent(), '0');
+  assert.match(await page.getByTestId('objective-hint').textContent(), /5 critic steps per G step.*first order/);
+
+  // Back to BEGAN: its settings, curves and four rows of reconstructions return.
+  await page.getByTestId('objective').selectOption('began');
+  await page.waitForFunction(() => window.began.config()?.objective === 'began', null, { timeout: 60_000 });
+  assert.ok(await visible(page, 'gamma'));
+  assert.equal(await page.locator('#curves').getAttribute('data-layout'), 'began');
+  assert.equal(await page.locator('#row-labels li').count(), 4);
+  assert.ok(!(await visible(page, 'scores')));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('?objective= in the URL chooses the member; an lr there overrides its default', { timeout: 120_000 }, async () => {
+  const page = await open(await env.chromium.newContext(), `${env.server.url}?debug=1&backend=cpu&filters=4&hidden=8&lr=0.0003&objective=lsgan`);
+  await ready(page);
+  const lsgan = await config(page);
+  assert.deepEqual([lsgan.objective, lsgan.lr], ['lsgan', 0.0003]);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
