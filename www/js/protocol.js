@@ -78,6 +78,9 @@
 //   judge   {run, step, dataset, weights}   judge the generator in these bytes (a kept state's
 //                                generator); run tells the page's runs apart; while one is being
 //                                judged only the latest request waits, older ones are dropped.
+//                                (The Compare view, compare.html, races two runs: each has its
+//                                own training worker and its own quality worker; compare-judge.js
+//                                says why.)
 // Quality worker → page:
 //   quality {run, step, quality, classifier, best}   quality: {n, histogram, coverage,
 //                                kl_uniform, frechet} (as `began eval`, on Rust's number of samples

@@ -14,9 +14,11 @@ export class Run {
    * held(step), saved(message), weights(message), error(text), crashed(), imagesProgress(message),
    * imagesGathered(report, chosen), imagesFailed(message)}; newRun comes before
    * the first ready of a run, crashed when a new worker replaces one (what it held is gone).
+   * `threads`: the CPU threads its worker may start (?threads=N in the worker's URL), e.g. half
+   * the cores each when two runs race (compare.js); null: the page's own ?threads=N, if any.
    */
-  constructor(settings, view) {
-    Object.assign(this, { settings, view, worker: null, state: State.LOADING, step: 0 });
+  constructor(settings, view, { threads = null } = {}) {
+    Object.assign(this, { settings, view, threads, worker: null, state: State.LOADING, step: 0 });
     /** The crash copy: the worker's latest kept checkpoint, {bytes, step}; it outlives the worker. */
     this.kept = null;
     /** Bytes of the worker's wasm memory, as it last said. */
@@ -52,7 +54,7 @@ export class Run {
   startWorker() {
     const url = new URL('./worker.js', import.meta.url);
     // ?threads=N: the CPU backend's threads where the page is isolated (engines.js); 1: none.
-    const threads = new URLSearchParams(location.search).get('threads');
+    const threads = this.threads ?? new URLSearchParams(location.search).get('threads');
     if (threads) url.searchParams.set('threads', threads);
     this.worker = new Worker(url, { type: 'module' });
     this.worker.onmessage = ({ data }) => {

@@ -1,0 +1,116 @@
+// The Compare view (compare.html): two runs of the GAN family race on the same data and seed,
+// each in its own training worker (compare-lane.js, on run.js's Run), each judged by its own
+// quality worker, both drawn on one chart of sample quality against seconds (compare-chart.js).
+// The main thread only draws, so the page stays responsive while both train.
+import schema from '../config-schema.json' with { type: 'json' };
+import { FIELDS } from './settings.js';
+import { State } from './protocol.js';
+import { Lane } from './compare-lane.js';
+import { RaceChart } from './compare-chart.js';
+
+const $ = (id) => document.getElementById(id);
+const params = new URLSearchParams(location.search);
+/** The family as Rust lists it (config-schema.json's objectives): name, hint, settings. */
+const OBJECTIVES = schema.objectives;
+const DEFAULTS = { a: 'began', b: 'ns' };
+
+// Two runs share the cores: each gets half (at least one), so neither steals the other's threads.
+// ?threads=N sets each run's threads instead (the cost of racing is measured that way).
+const cores = navigator.hardwareConcurrency || 1;
+const threads = Number(params.get('threads')) || Math.max(1, Math.floor(cores / 2));
+const each = !self.crossOriginIsolated ? 'one CPU thread (the page is not cross-origin isolated)' : threads === 1 ? 'one CPU thread' : `${threads} CPU threads`;
+$('threads-note').textContent =
+  `Each run trains in its own worker on ${each}: half of this computer's ${cores} cores, at least one, so the two do not ` +
+  'fight over cores. A run alone on the trainer page has them all, so each run here is slower than it would be alone.';
+
+/** The error banner: one line per distinct message until dismissed, so both runs' failures show. */
+let errors = [];
+function showError(text) {
+  if ($('error').hidden) errors = [];
+  if (!errors.includes(text)) errors = [...errors, text].slice(-4);
+  $('error-text').textContent = errors.join('\n');
+  $('error').hidden = false;
+}
+$('error-close').addEventListener('click', () => ($('error').hidden = true));
+
+// The form: dataset, seed (the schema's range and hint), backend and the two objectives.
+function fillObjectives(lane) {
+  const select = $(`objective-${lane}`);
+  for (const { name, hint } of OBJECTIVES) select.add(new Option(name, name));
+  const asked = params.get(lane);
+  select.value = OBJECTIVES.some((o) => o.name === asked) ? asked : DEFAULTS[lane];
+  const showHint = () => ($(`objective-${lane}-hint`).textContent = OBJECTIVES.find((o) => o.name === select.value)?.hint ?? '');
+  select.addEventListener('change', showHint);
+  showHint();
+}
+fillObjectives('a');
+fillObjectives('b');
+$('seed').value = params.get('seed') ?? String(FIELDS.seed.value);
+$('seed-msg').textContent = FIELDS.seed.hint;
+if (params.has('dataset')) $('dataset').value = params.get('dataset');
+if (params.has('backend')) $('backend-choice').value = params.get('backend');
+
+/** The seed, or null after marking the field and saying why. */
+function seed() {
+  const value = $('seed').value.trim() === '' ? NaN : Number($('seed').value);
+  const problem = Number.isFinite(value) ? FIELDS.seed.check(value) : 'Enter a number.';
+  $('seed').setAttribute('aria-invalid', problem ? 'true' : 'false');
+  $('seed-msg').classList.toggle('invalid', Boolean(problem));
+  $('seed-msg').textContent = problem ?? FIELDS.seed.hint;
+  return problem ? null : value;
+}
+
+const chart = new RaceChart($('chart-race'));
+const race = {
+  dataset: () => $('dataset').value,
+  backend: () => $('backend-choice').value,
+  seed,
+  status: () => showStatus(),
+  cleared: (id) => chart.clear(id),
+  judged: (id, point) => chart.add(id, point),
+  error: showError,
+};
+const lanes = ['a', 'b'].map((id) => new Lane({ id, race, objective: () => $(`objective-${id}`).value, threads }));
+
+/** The buttons both runs allow, and body[data-state]: the most pressing of the two states. */
+function showStatus() {
+  const states = lanes.map((lane) => lane.state);
+  const any = (state) => states.includes(state);
+  $('start').disabled = states.every((s) => s === State.RUNNING || s === State.FAILED);
+  $('pause').disabled = !any(State.RUNNING);
+  $('reset').disabled = any(State.LOADING);
+  document.body.dataset.state = [State.FAILED, State.LOADING, State.RUNNING, State.PAUSED, State.DONE, State.READY].find(any) ?? State.LOADING;
+  chart.rename(Object.fromEntries(lanes.map((lane) => [lane.id, `${lane.id.toUpperCase()} ${lane.config?.objective ?? lane.objective()}`])));
+}
+
+/** Both runs start over from the seed, on the form's settings: a fair race starts together. */
+function restart() {
+  if (seed() === null) return showError('The seed is out of range (marked in red): fix it, and both runs start over.');
+  $('error').hidden = true;
+  for (const lane of lanes) lane.run.create();
+}
+
+$('start').addEventListener('click', () => lanes.forEach((lane) => lane.state !== State.FAILED && lane.run.play()));
+$('pause').addEventListener('click', () => lanes.forEach((lane) => lane.run.pause()));
+$('reset').addEventListener('click', restart);
+for (const id of ['dataset', 'seed', 'backend-choice', 'objective-a', 'objective-b']) $(id).addEventListener('change', restart);
+$('race-settings').addEventListener('submit', (event) => event.preventDefault());
+
+// ?debug=1: what the tests and the measurements read.
+if (params.has('debug')) {
+  const byId = Object.fromEntries(lanes.map((lane) => [lane.id, lane]));
+  window.compare = {
+    /** Each run's whole config, as its worker's `ready` said it. */
+    configs: () => Object.fromEntries(lanes.map((lane) => [lane.id, lane.config])),
+    /** Each run's judged points {step, seconds, coverage, frechet}. */
+    points: () => ({ ...chart.points }),
+    /** Each run's ms_per_step of every stats message since it started. */
+    msPerStep: () => Object.fromEntries(lanes.map((lane) => [lane.id, [...lane.msPerStep]])),
+    /** One run alone: play or pause 'a' or 'b' (measuring a run alone against both racing). */
+    play: (id) => byId[id].run.play(),
+    pause: (id) => byId[id].run.pause(),
+  };
+}
+
+for (const lane of lanes) lane.run.start();
+restart();
