@@ -4,7 +4,7 @@
 //! the browser, and restore it onto `Device::default()`. Keeping the moments here, keyed by the
 //! parameter's module path, lets a checkpoint read them asynchronously on any device.
 
-use crate::named::{device_axes, device_shape, from_device_axes};
+use crate::named::{Path, device_axes, device_shape, from_device_axes};
 use burn::module::{ModuleMapper, Param};
 use burn::optim::GradientsParams;
 use burn::prelude::*;
@@ -67,7 +67,7 @@ impl Adam {
         let t = self.steps.min(i32::MAX as u64) as i32; // the corrections are 1 long before
 
         let (correction1, correction2) = (1.0 - self.beta1.powi(t), 1.0 - self.beta2.powi(t));
-        let mut mapper = Update { adam: self, grads: &mut grads, path: Vec::new(), lr, correction1, correction2 };
+        let mut mapper = Update { adam: self, grads: &mut grads, path: Path::default(), lr, correction1, correction2 };
         module.map(&mut mapper)
     }
 }
@@ -75,19 +75,19 @@ impl Adam {
 struct Update<'a> {
     adam: &'a mut Adam,
     grads: &'a mut GradientsParams,
-    path: Vec<String>,
+    path: Path,
     lr: f64,
     correction1: f64,
     correction2: f64,
 }
 
 impl ModuleMapper for Update<'_> {
-    fn enter_module(&mut self, name: &str, _container: &str) {
-        self.path.push(name.to_string());
+    fn enter_module(&mut self, name: &str, container: &str) {
+        self.path.enter(name, container);
     }
 
     fn exit_module(&mut self, _name: &str, _container: &str) {
-        self.path.pop();
+        self.path.exit();
     }
 
     fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
@@ -102,7 +102,7 @@ impl ModuleMapper for Update<'_> {
         let value = value.permute(device_axes::<D>()); // [device shape]
         let grad = grad.inner().permute(device_axes::<D>()); // [device shape]
         let (b1, b2) = (self.adam.beta1, self.adam.beta2);
-        let key = self.path.join(".");
+        let key = self.path.name();
         let (m, v) = match self.adam.moments.remove(&key) {
             Some(moments) => {
                 let (m, v) = moments.in_device_order(shape);

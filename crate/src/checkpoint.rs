@@ -257,7 +257,7 @@ pub fn from_weights(bytes: &[u8], file: &str, config: TrainConfig, device: &Devi
 
 fn load_networks(config: &TrainConfig, tensors: &BTreeMap<String, HostTensor>, device: &Device) -> Result<(Judge, Generator), String> {
     let model = &config.model;
-    let judge = load_judge(model.judge_to_load(config.is_began(), device), tensors, device)?;
+    let judge = load_judge(model.judge_to_load(config.judge_kind().map_err(|e| e.to_string())?, device), tensors, device)?;
     let generator = load_module(model.generator_to_load(device), "generator", tensors, device)?;
     Ok((judge, generator))
 }
@@ -309,6 +309,41 @@ mod tests {
         let (_, generator) = load_generator(&exported, "gp.safetensors", &device).unwrap();
         let drawn = generator.forward(run.fixed_z(2));
         assert_eq!(drawn.dims(), [2, 1, 28, 28]);
+    }
+
+    /// A DCGAN run (batch norm in both networks, an average of G) keeps its running statistics
+    /// in its checkpoint, resumes to go on exactly as the run would have, and its export draws
+    /// what the run draws, batch norm in inference mode.
+    #[test]
+    fn a_dcgan_run_resumes_with_its_batch_statistics_and_its_export_draws_as_it_does() {
+        let model = ModelConfig::new().with_arch("dcgan".into()).with_filters(2).with_latent(4);
+        let config = TrainConfig::new().with_model(model).with_batch_size(3).with_objective("hinge".into());
+        let device = Device::flex();
+        let batch = |i: usize| Tensor::<4>::random([3, 1, 28, 28], burn::tensor::Distribution::Uniform(-1.0, 1.0), &device).mul_scalar(0.1 * i as f64);
+        let batches: Vec<_> = (0..6).map(batch).collect();
+        let mut run = Trainer::new(config, &device).unwrap();
+        for b in &batches[..3] {
+            block_on(run.step(b.clone())).unwrap();
+        }
+        let saved = block_on(to_bytes(&run, None)).unwrap();
+        let tensors = tensors_of(&saved, CHECKPOINT_FORMAT);
+        let statistics: Vec<_> = tensors.keys().filter(|n| n.ends_with(".running_var")).collect();
+        assert!(statistics.iter().any(|n| n.starts_with("critic.")) && statistics.iter().any(|n| n.starts_with("generator.")), "{statistics:?}");
+        // Three steps moved them from their start (1) in both networks.
+        assert!(statistics.iter().all(|n| tensors[*n].values.iter().any(|&v| v != 1.0)), "a statistic was not saved as trained");
+
+        let mut resumed = from_bytes(&saved, "run", &device).unwrap();
+        for b in &batches[3..] {
+            block_on(run.step(b.clone())).unwrap();
+            block_on(resumed.step(b.clone())).unwrap();
+        }
+        let (a, b) = (block_on(to_bytes(&run, None)).unwrap(), block_on(to_bytes(&resumed, None)).unwrap());
+        assert_eq!(tensors_of(&a, CHECKPOINT_FORMAT), tensors_of(&b, CHECKPOINT_FORMAT));
+
+        let (_, generator) = load_generator(&block_on(export(&run)).unwrap(), "dcgan.safetensors", &device).unwrap();
+        let z = run.fixed_z(4);
+        let read = |t: Tensor<4>| block_on(crate::named::read(t)).unwrap().values;
+        assert_eq!(read(generator.forward(z.clone())), read(run.generate(z)));
     }
 
     type Parts = (HashMap<String, String>, BTreeMap<String, HostTensor>);

@@ -43,6 +43,11 @@ pub struct ModelConfig {
     /// (docs/recipes.md).
     #[config(default = 1.7320508075688772)]
     pub init_scale: f64,
+    /// The networks' architecture ([`crate::model::ARCHITECTURES`]): `began` (BEGAN's, the
+    /// default) or `dcgan` (DCGAN's, with batch norm; for every objective but BEGAN's, whose D is
+    /// an autoencoder). A file from before there were two has BEGAN's.
+    #[config(default = "String::from(\"began\")")]
+    pub arch: String,
     /// Squash G's output with tanh into the images' range [-1, 1]. The paper's G is unbounded;
     /// on MNIST an unbounded G drifted to saturated blobs here.
     #[config(default = true)]
@@ -76,7 +81,14 @@ impl ModelConfig {
         schema::HIDDEN.check(self.hidden)?;
         schema::LATENT.check(self.latent)?;
         schema::REPEAT.check(self.repeat)?;
-        schema::INIT_SCALE.check(self.init_scale)
+        schema::INIT_SCALE.check(self.init_scale)?;
+        let names: Vec<&str> = crate::model::ARCHITECTURES.iter().map(|(name, _)| *name).collect();
+        if !names.contains(&self.arch.as_str()) {
+            return Err(Error::ConfigFormat(format!("arch must be one of {}, got {:?}", names.join(", "), self.arch)));
+        }
+        // DCGAN's D halves the image at least once before its dense layer.
+        let halves = self.image_size > self.base_size;
+        check(self.arch != crate::model::DCGAN || halves, "image_size", "larger than base_size with arch dcgan", self.image_size)
     }
 }
 
@@ -184,12 +196,21 @@ impl TrainConfig {
         schema::INPUT_NOISE.check(self.input_noise)?;
         #[cfg(feature = "trainer")]
         crate::objective::by_name(&self.objective)?;
+        // BEGAN's D is an autoencoder: DCGAN's D scores, so it serves the other members only.
+        let dcgan_began = self.model.arch == crate::model::DCGAN && self.is_began();
+        check(!dcgan_began, "arch", "began for objective began (its D is an autoencoder; DCGAN's D scores, for the other objectives)", &self.model.arch)?;
         schema::SEED.check(self.seed)
     }
 
     /// Whether this is BEGAN's run (an autoencoder D), not another family member's (a critic).
     pub fn is_began(&self) -> bool {
         self.objective == BEGAN
+    }
+
+    /// What this run's D is ([`crate::objective::judge_kind`]).
+    #[cfg(feature = "trainer")]
+    pub fn judge_kind(&self) -> Result<crate::model::JudgeKind> {
+        crate::objective::judge_kind(&self.objective)
     }
 
     /// This config for `objective`: another member trains with its authors' learning rate and
@@ -293,6 +314,23 @@ mod tests {
         let mut saved = serde_json::to_value(TrainConfig::new()).unwrap();
         saved.as_object_mut().unwrap().remove("objective");
         assert_eq!(TrainConfig::from_saved(saved).unwrap().objective, "began");
+    }
+
+    /// DCGAN's networks serve every objective but BEGAN's; an unknown arch lists the known ones;
+    /// a file from before there were two has BEGAN's.
+    #[test]
+    fn dcgan_is_refused_with_began_and_at_a_size_it_cannot_halve() {
+        let ns = TrainConfig::from_partial(serde_json::json!({ "objective": "ns", "model": { "arch": "dcgan" } })).unwrap();
+        assert_eq!(ns.model.arch, crate::model::DCGAN);
+        let error = TrainConfig::from_partial(serde_json::json!({ "model": { "arch": "dcgan" } })).unwrap_err().to_string();
+        assert!(error.starts_with("arch must be began for objective began"), "{error}");
+        let error = TrainConfig::from_partial(serde_json::json!({ "model": { "arch": "resnet" } })).unwrap_err().to_string();
+        assert!(error.contains("began, dcgan") && error.contains("resnet"), "{error}");
+        let tiny = serde_json::json!({ "objective": "ns", "model": { "arch": "dcgan", "image_size": 7, "base_size": 7 } });
+        assert!(TrainConfig::from_partial(tiny).unwrap_err().to_string().contains("larger than base_size"));
+        let mut saved = serde_json::to_value(TrainConfig::new()).unwrap();
+        saved["model"].as_object_mut().unwrap().remove("arch");
+        assert_eq!(TrainConfig::from_saved(saved).unwrap().model.arch, "began");
     }
 
     #[test]

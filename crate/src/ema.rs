@@ -4,7 +4,7 @@
 //! is unchanged: G trains as before and the average only follows it.
 
 use crate::model::Generator;
-use crate::named::{device_shape, from_device_axes, params};
+use crate::named::{Path, device_shape, from_device_axes, is_running_statistic, params};
 use burn::module::{ModuleMapper, Param};
 use burn::prelude::*;
 use std::collections::BTreeMap;
@@ -38,34 +38,38 @@ impl Ema {
 
     /// average ← β · average + (1 − β) · θ, per parameter.
     fn blend(&mut self, generator: &Generator, beta: f64) {
-        let mut blend = Blend { path: vec![String::from("generator")], source: params(generator, "generator"), beta };
+        let mut blend = Blend { path: Path::new("generator"), source: params(generator, "generator"), beta };
         self.generator = self.generator.clone().map(&mut blend);
     }
 }
 
 struct Blend {
-    path: Vec<String>,
+    path: Path,
     source: BTreeMap<String, Tensor<1>>,
     beta: f64,
 }
 
 impl ModuleMapper for Blend {
-    fn enter_module(&mut self, name: &str, _container: &str) {
-        self.path.push(name.to_string());
+    fn enter_module(&mut self, name: &str, container: &str) {
+        self.path.enter(name, container);
     }
 
     fn exit_module(&mut self, _name: &str, _container: &str) {
-        self.path.pop();
+        self.path.exit();
     }
 
     fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
-        let Some(theta) = self.source.remove(&self.path.join(".")) else {
+        let name = self.path.name();
+        let Some(theta) = self.source.remove(&name) else {
             return param;
         };
+        // Batch norm's running statistics are copied, not averaged (as StyleGAN2-ADA copies
+        // buffers): they describe the trained G's activations.
+        let beta = if is_running_statistic(&name) { 0.0 } else { self.beta };
         let (id, average, mapper) = param.consume();
         let shape = average.dims();
         let theta = from_device_axes(theta.reshape(device_shape(shape))); // [shape]
-        let blended = average.mul_scalar(self.beta) + theta.mul_scalar(1.0 - self.beta);
+        let blended = average.mul_scalar(beta) + theta.mul_scalar(1.0 - beta);
         Param::from_mapped_value(id, blended, mapper)
     }
 }

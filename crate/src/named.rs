@@ -36,6 +36,39 @@ fn first_line(text: &str) -> String {
     text.lines().map(str::trim).find(|line| !line.is_empty()).unwrap_or("unknown error").to_string()
 }
 
+/// A parameter's name as a visitor or mapper walks a module: the fields entered, joined by dots
+/// (`generator.decoder.input.weight`). An enum's variant is not part of it, so a network that
+/// became one of several architectures (`Generator::Began(…)`) keeps the names its files have
+/// always used.
+#[derive(Clone, Debug, Default)]
+pub struct Path(Vec<Option<String>>);
+
+impl Path {
+    pub fn new(prefix: &str) -> Self {
+        Self(vec![Some(prefix.to_string())])
+    }
+
+    /// For `enter_module(name, container)`: burn names an enum's container `Enum:…`.
+    pub fn enter(&mut self, name: &str, container: &str) {
+        self.0.push((!container.starts_with("Enum:")).then(|| name.to_string()));
+    }
+
+    /// For `exit_module`.
+    pub fn exit(&mut self) {
+        self.0.pop();
+    }
+
+    pub fn name(&self) -> String {
+        self.0.iter().flatten().cloned().collect::<Vec<_>>().join(".")
+    }
+}
+
+/// Whether a parameter of that name is a running statistic (batch norm's mean and variance): a
+/// buffer, not a weight: no optimiser, clipping or average touches it.
+pub fn is_running_statistic(name: &str) -> bool {
+    name.ends_with(".running_mean") || name.ends_with(".running_var")
+}
+
 /// The order the training step keeps a parameter's axes in on the device: a convolution's
 /// weight `[out, in, kh, kw]` channels-last, as `[out, kh, kw, in]`, anything else as shaped.
 ///
@@ -61,7 +94,7 @@ pub fn from_device_axes<const D: usize>(tensor: Tensor<D>) -> Tensor<D> {
 /// Every float parameter of `module` without autodiff, by `prefix.path.to.param`, flattened in
 /// [`device_axes`] order (which costs no copy once the training step has laid them out so).
 pub fn params<M: Module>(module: &M, prefix: &str) -> BTreeMap<String, Tensor<1>> {
-    let mut collector = Collector { path: vec![prefix.to_string()], tensors: Vec::new(), device_order: true };
+    let mut collector = Collector { path: Path::new(prefix), tensors: Vec::new(), device_order: true };
     module.visit(&mut collector);
     collector.tensors.into_iter().map(|(name, _, tensor)| (name, tensor)).collect()
 }
@@ -81,7 +114,7 @@ pub struct Reading {
 impl Reading {
     /// Adds every float parameter of `module`, named `prefix.path.to.param`.
     pub fn module<M: Module>(&mut self, module: &M, prefix: &str) -> &mut Self {
-        let mut collector = Collector { path: vec![prefix.to_string()], tensors: Vec::new(), device_order: false };
+        let mut collector = Collector { path: Path::new(prefix), tensors: Vec::new(), device_order: false };
         module.visit(&mut collector);
         self.tensors.extend(collector.tensors);
         self
@@ -117,7 +150,7 @@ pub async fn read_module<M: Module>(module: &M, prefix: &str, out: &mut BTreeMap
 }
 
 struct Collector {
-    path: Vec<String>,
+    path: Path,
     /// Name, shape, and the values flattened (in the shape's order unless `device_order`).
     tensors: Vec<(String, Vec<usize>, Tensor<1>)>,
     /// Flattened in [`device_axes`] order rather than the parameter's own.
@@ -125,53 +158,53 @@ struct Collector {
 }
 
 impl ModuleVisitor for Collector {
-    fn enter_module(&mut self, name: &str, _container: &str) {
-        self.path.push(name.to_string());
+    fn enter_module(&mut self, name: &str, container: &str) {
+        self.path.enter(name, container);
     }
 
     fn exit_module(&mut self, _name: &str, _container: &str) {
-        self.path.pop();
+        self.path.exit();
     }
 
     fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
         let value = param.val().inner();
         let shape = value.dims().to_vec();
         let value = if self.device_order { value.permute(device_axes::<D>()) } else { value };
-        self.tensors.push((self.path.join("."), shape, value.flatten::<1>(0, D - 1)));
+        self.tensors.push((self.path.name(), shape, value.flatten::<1>(0, D - 1)));
     }
 }
 
 /// The shape of every float parameter of `module` by its path (`encoder.input.weight`), read
 /// without allocating a parameter that holds nothing yet.
 pub fn shapes<M: Module>(module: &M) -> BTreeMap<String, Vec<usize>> {
-    let mut shapes = Shapes { path: Vec::new(), shapes: BTreeMap::new() };
+    let mut shapes = Shapes { path: Path::default(), shapes: BTreeMap::new() };
     module.visit(&mut shapes);
     shapes.shapes
 }
 
 struct Shapes {
-    path: Vec<String>,
+    path: Path,
     shapes: BTreeMap<String, Vec<usize>>,
 }
 
 impl ModuleVisitor for Shapes {
-    fn enter_module(&mut self, name: &str, _container: &str) {
-        self.path.push(name.to_string());
+    fn enter_module(&mut self, name: &str, container: &str) {
+        self.path.enter(name, container);
     }
 
     fn exit_module(&mut self, _name: &str, _container: &str) {
-        self.path.pop();
+        self.path.exit();
     }
 
     fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
-        self.shapes.insert(self.path.join("."), param.lazy_shape().into());
+        self.shapes.insert(self.path.name(), param.lazy_shape().into());
     }
 }
 
 /// Replaces every float parameter of `module` with the tensor of the same name. Every parameter
 /// must be present with its exact shape, or nothing is returned but the error.
 pub fn load_module<M: Module>(module: M, prefix: &str, tensors: &BTreeMap<String, HostTensor>, device: &Device) -> Result<M, String> {
-    let mut loader = Loader { path: vec![prefix.to_string()], tensors, device, problems: Vec::new() };
+    let mut loader = Loader { path: Path::new(prefix), tensors, device, problems: Vec::new() };
     let module = module.map(&mut loader);
     match loader.problems.is_empty() {
         true => Ok(module),
@@ -180,23 +213,23 @@ pub fn load_module<M: Module>(module: M, prefix: &str, tensors: &BTreeMap<String
 }
 
 struct Loader<'a> {
-    path: Vec<String>,
+    path: Path,
     tensors: &'a BTreeMap<String, HostTensor>,
     device: &'a Device,
     problems: Vec<String>,
 }
 
 impl ModuleMapper for Loader<'_> {
-    fn enter_module(&mut self, name: &str, _container: &str) {
-        self.path.push(name.to_string());
+    fn enter_module(&mut self, name: &str, container: &str) {
+        self.path.enter(name, container);
     }
 
     fn exit_module(&mut self, _name: &str, _container: &str) {
-        self.path.pop();
+        self.path.exit();
     }
 
     fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
-        let name = self.path.join(".");
+        let name = self.path.name();
         // The lazy shape: a parameter made to be loaded into holds nothing yet (`Init::shapes`),
         // and reading its value would allocate it only to throw it away.
         let expected: Vec<usize> = param.lazy_shape().into();

@@ -83,7 +83,7 @@ impl Trainer {
     pub fn new(config: TrainConfig, device: &Device) -> Result<Self> {
         config.validate()?;
         let device = device.clone().autodiff();
-        let judge = config.model.init_judge(config.is_began(), config.seed, &device);
+        let judge = config.model.init_judge(config.judge_kind()?, config.seed, &device);
         let generator = config.model.init_generator(config.seed, &device);
         Ok(Self::assemble(config, device, judge, generator))
     }
@@ -192,20 +192,23 @@ impl Trainer {
     /// G's loss (0 when G was not updated), critic loss], and whether G was updated.
     fn member_step(&mut self, member: &dyn Objective, real: Tensor<4>) -> Result<([Tensor<1>; 5], bool)> {
         let Judge::Critic(critic) = self.judge.clone() else { return Err(self.mismatch()) };
-        let (batch, latent) = (real.dims()[0], self.config.model.latent);
+        let latent = self.config.model.latent;
         let mut rng = rng_for(self.config.seed, "step", self.step);
-        let (critic, update) = family::critic_update(critic, &mut self.adam_d, &self.generator, member, real, self.lr, latent, &mut rng);
+        let (critic, update) = family::critic_update(critic, &mut self.adam_d, &self.generator, member, real.clone(), self.lr, latent, &mut rng);
         let mut loss_g = Tensor::zeros([1], &self.device.clone().inner());
         let updates_g = (self.step + 1) % member.defaults().n_critic as u64 == 0;
         if updates_g {
             let lr = self.lr * self.config.g_lr_scale;
-            let (generator, loss) = family::generator_update(self.generator.clone(), &mut self.adam_g, &critic, member, batch, lr, latent, &mut rng);
+            let (generator, loss) = family::generator_update(self.generator.clone(), &mut self.adam_g, &critic, member, real, lr, latent, &mut rng);
             self.generator = generator;
+            self.generator.settle();
             loss_g = loss;
             if let Some(ema) = &mut self.ema {
                 ema.update(&self.generator, self.step + 1);
             }
         }
+        // G's forward pass in the critic update moved its statistics too.
+        (critic.settle(), self.generator.settle());
         self.judge = Judge::Critic(critic);
         Ok(([update.real_score, update.fake_score, update.loss.clone(), loss_g, update.loss], updates_g))
     }
@@ -294,8 +297,10 @@ impl Trainer {
     }
 
     /// G(z) from G as trained, whether or not samples come from an average.
+    /// Off the autodiff device, so batch norm (DCGAN's G) draws with its running statistics and
+    /// leaves them as training had them.
     pub fn generate_trained(&self, z: Tensor<2>) -> Tensor<4> {
-        self.generator.forward(z.to_device(&self.device)).detach().inner()
+        self.generator.valid().forward(z.to_device(&self.device.clone().inner()))
     }
 
     /// D(x): reconstructions of the given images, without building a graph; None for a critic,
@@ -312,7 +317,8 @@ impl Trainer {
     pub fn score(&self, images: Tensor<4>) -> Option<Tensor<2>> {
         match &self.judge {
             Judge::Autoencoder(_) => None,
-            Judge::Critic(critic) => Some(critic.forward(images.to_device(&self.device)).detach().inner()),
+            // Off the autodiff device: batch norm scores with its running statistics, untouched.
+            Judge::Critic(critic) => Some(critic.valid().forward(images.to_device(&self.device.clone().inner()))),
         }
     }
 }

@@ -71,8 +71,10 @@ impl Weights {
     }
 
     /// D as the file's objective has it: BEGAN's autoencoder or another member's critic.
+    #[cfg(feature = "trainer")]
     pub fn judge(&self, device: &Device) -> Result<Judge> {
-        load_judge(self.model.judge_to_load(self.objective == BEGAN, device), &self.tensors, device).map_err(|e| self.bad(e))
+        let kind = crate::objective::judge_kind(&self.objective).map_err(|e| self.bad(e.to_string()))?;
+        load_judge(self.model.judge_to_load(kind, device), &self.tensors, device).map_err(|e| self.bad(e))
     }
 
     pub fn generator(&self, device: &Device) -> Result<Generator> {
@@ -88,6 +90,7 @@ impl Weights {
     }
 }
 
+#[cfg(feature = "trainer")]
 /// `judge`'s weights from `tensors`, under its prefix (`discriminator.` or `critic.`).
 pub(crate) fn load_judge(judge: Judge, tensors: &BTreeMap<String, HostTensor>, device: &Device) -> Result<Judge, String> {
     Ok(match judge {

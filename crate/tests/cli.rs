@@ -417,3 +417,30 @@ fn an_objective_trains_with_its_authors_settings_and_no_other_objective_takes_it
     assert_eq!(unknown.status.code(), Some(2));
     assert!(stderr(&unknown).contains("wgan-gp"), "{}", stderr(&unknown));
 }
+
+#[test]
+fn dcgan_trains_with_a_critic_objective_resumes_and_is_refused_with_began() {
+    let dir = tempdir("dcgan");
+    let (out, data) = (dir.to_str().unwrap().to_string(), common::data_dir());
+    let train = |extra: &[&str]| {
+        let args = ["train", "--dataset", "mnist", "--data-dir", data.to_str().unwrap(), "--filters", "4", "--hidden", "8", "--log-every", "5", "--sample-every", "10"];
+        began(&[&args[..], extra].concat())
+    };
+    let output = train(&["--arch", "dcgan", "--objective", "lsgan", "--steps", "10", "--out", &out]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let config: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("config.json")).unwrap()).unwrap();
+    assert_eq!((config["model"]["arch"].as_str(), config["objective"].as_str()), (Some("dcgan"), Some("lsgan")));
+    let checkpoint = dir.join("checkpoint.safetensors");
+    let checkpoint = checkpoint.to_str().unwrap();
+    let refused = train(&["--arch", "began", "--steps", "15", "--resume", checkpoint, "--out", &out]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(stderr(&refused).contains("arch dcgan"), "{}", stderr(&refused));
+    let resumed = train(&["--steps", "15", "--resume", checkpoint, "--out", &out]);
+    assert!(resumed.status.success(), "{}", stderr(&resumed));
+
+    let with_began = train(&["--arch", "dcgan", "--steps", "5", "--out", tempdir("dcgan-began").to_str().unwrap()]);
+    assert!(!with_began.status.success() && stderr(&with_began).contains("for objective began"), "{}", stderr(&with_began));
+    let unknown = train(&["--arch", "resnet", "--steps", "5", "--out", &out]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("began, dcgan"), "{}", stderr(&unknown));
+}

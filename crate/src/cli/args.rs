@@ -183,6 +183,8 @@ pub struct TrainArgs {
     pub no_tanh: bool,
     #[arg(long, value_parser = objective, help = objectives_help(false), long_help = objectives_help(true))]
     pub objective: Option<String>,
+    #[arg(long, value_parser = arch, help = arch_help(false), long_help = arch_help(true))]
+    pub arch: Option<String>,
     #[arg(long, value_enum, default_value_t = Backend::Cpu)]
     pub backend: Backend,
     /// Continue from this checkpoint; its config is used, with the flags above overriding it. An
@@ -280,6 +282,26 @@ fn positive_u64(s: &str) -> Result<u64, String> {
 /// Parses `--objective`: one of the family's names, or a one-line error listing them.
 fn objective(name: &str) -> Result<String, String> {
     began::objective::by_name(name).map(|_| name.to_string()).map_err(|e| e.to_string())
+}
+
+/// Parses `--arch`: one of the architectures' names, or a one-line error listing them.
+fn arch(name: &str) -> Result<String, String> {
+    let names: Vec<&str> = began::model::ARCHITECTURES.iter().map(|(name, _)| *name).collect();
+    match names.contains(&name) {
+        true => Ok(name.to_string()),
+        false => Err(format!("arch must be one of {}, got {name:?}", names.join(", "))),
+    }
+}
+
+/// `--arch`'s help: the names, and in --help each with its one-line hint.
+fn arch_help(long: bool) -> String {
+    let what = "The networks' architecture (dcgan: with any --objective but began)";
+    let names: Vec<&str> = began::model::ARCHITECTURES.iter().map(|(name, _)| *name).collect();
+    if !long {
+        return format!("{what}: {} [default: began]", names.join(", "));
+    }
+    let lines: Vec<String> = began::model::ARCHITECTURES.iter().map(|(name, hint)| format!("  {name:<8} {hint}")).collect();
+    format!("{what} [default: began]\n\n{}", lines.join("\n"))
 }
 
 /// `--objective`'s help: the names, and in --help each with its one-line hint.

@@ -28,6 +28,11 @@ struct Grid {
     /// Settings under every config, so that the grid means the same after a default changes.
     #[serde(default)]
     base: Value,
+    /// Wall-clock budgets in minutes: the report then compares configs at equal time, each at
+    /// the last judged step its runs reached within each budget (by their mean ms per step,
+    /// judging not counted), and its configs may set their own `steps` and `judge_every`.
+    #[serde(default)]
+    minutes: Vec<f64>,
     configs: Vec<Candidate>,
 }
 
@@ -60,6 +65,12 @@ struct Candidate {
     name: String,
     /// A partial config, as `began train --config` takes (the seed comes from the grid).
     config: Value,
+    /// This config's run length and judging interval, if not the grid's (a faster config runs
+    /// more steps in a wall-clock budget).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    steps: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    judge_every: Option<u64>,
 }
 
 /// One finished (or failed) run, as the JSON and the tables report it.
@@ -153,8 +164,8 @@ fn spawn(args: &SweepArgs, grid: &Grid, classifier: &Path, candidate: &Candidate
     write_atomic(&config_path, serde_json::to_string_pretty(&config).unwrap().as_bytes())?;
     let log = std::fs::File::create(dir.join("train.log")).map_err(|e| began::Error::io(dir, e))?;
     let exe = std::env::current_exe().map_err(|e| began::Error::io("began", e))?;
-    let steps = grid.steps.to_string();
-    let every = grid.judge_every.to_string();
+    let steps = candidate.steps.unwrap_or(grid.steps).to_string();
+    let every = candidate.judge_every.unwrap_or(grid.judge_every).to_string();
     let mut command = Command::new(exe);
     command.args(["train", "--dataset", &grid.dataset, "--steps", &steps, "--sample-every", &every]);
     command.arg("--data-dir").arg(&args.data_dir).arg("--classifier").arg(classifier);
@@ -196,11 +207,14 @@ fn tables(grid: &Grid, runs: &[Run]) -> String {
     for candidate in &grid.configs {
         let trained: Vec<Run> = runs.iter().filter(|r| r.config == candidate.name && !r.judged_trained.is_empty()).map(Run::as_trained).collect();
         if !trained.is_empty() {
-            configs.push(Candidate { name: format!("{}, G as trained", candidate.name), config: candidate.config.clone() });
+            configs.push(Candidate { name: format!("{}, G as trained", candidate.name), ..candidate.clone() });
             runs.extend(trained);
         }
     }
     let (grid, runs) = (&Grid { configs, ..grid.clone() }, &runs[..]);
+    if !grid.minutes.is_empty() {
+        return budget_tables(grid, count, runs);
+    }
     let steps: Vec<u64> = (1..=grid.steps / grid.judge_every).map(|i| i * grid.judge_every).collect();
     let at = |run: &Run, step: u64| run.judged.iter().find(|j| j.0 == step).map(|j| (j.1, j.2));
     let mut out = format!(
@@ -227,6 +241,46 @@ fn tables(grid: &Grid, runs: &[Run]) -> String {
         let seconds = if run.seconds.is_finite() { format!("{:.0}", run.seconds) } else { "–".into() };
         let seconds = run.failed.as_ref().map_or(seconds.clone(), |why| format!("{seconds} ({why})"));
         out += &format!("| {} | {} | {} | {seconds} |\n", run.config, run.seed, cells.join(" | "));
+    }
+    out
+}
+
+/// The tables of a grid with wall-clock budgets: per config and budget, the medians over seeds
+/// of the last judged step within it, its coverage and Fréchet distance, and how many seeds
+/// covered all 10 classes there; then every run's judged steps.
+fn budget_tables(grid: &Grid, count: usize, runs: &[Run]) -> String {
+    let within = |run: &Run, minutes: f64| run.judged.iter().rev().find(|j| j.0 as f64 * run.ms_per_step <= minutes * 60_000.0).copied();
+    let mut out = format!(
+        "{}\n\n{} config(s) on {}, compared at equal wall-clock time ({} minutes of training; judging, done beside it, not counted), each at the last judged step its run reached within the budget by its mean ms per step; 500 samples (z seed 0) judged by the shipped classifier; seeds {:?}; one thread per run. ms/step is wall time, so it counts whatever else the machine ran beside it.\n\n",
+        grid.about,
+        count,
+        grid.dataset,
+        grid.minutes.iter().map(|m| m.to_string()).collect::<Vec<_>>().join(", "),
+        grid.seeds
+    );
+    let head: Vec<String> = grid.minutes.iter().map(|m| format!("{m} min: step · coverage · Fréchet · 10/10")).collect();
+    out += &format!("**Medians over seeds at equal time** (10/10: seeds covering every class)\n\n| config | settings | ms/step | {} |\n|---|---|---|{}\n", head.join(" | "), "---|".repeat(head.len()));
+    for candidate in &grid.configs {
+        let mine: Vec<&Run> = runs.iter().filter(|r| r.config == candidate.name).collect();
+        let cells: Vec<String> = grid
+            .minutes
+            .iter()
+            .map(|&m| {
+                let at: Vec<(u64, usize, f64)> = mine.iter().filter_map(|r| within(r, m)).collect();
+                let full = at.iter().filter(|a| a.1 == 10).count();
+                let column = |f: fn(&(u64, usize, f64)) -> f64| median(at.iter().map(f).collect());
+                format!("{} · {} · {} · {full}/{}", column(|a| a.0 as f64), column(|a| a.1 as f64), column(|a| a.2), mine.len())
+            })
+            .collect();
+        let ms = median(mine.iter().map(|r| r.ms_per_step).collect());
+        out += &format!("| {} | `{}` | {ms} | {} |\n", candidate.name, candidate.config, cells.join(" | "));
+    }
+    out += "\n**Every run**: step: coverage · Fréchet distance at each judged step\n\n| config | seed | ms/step | judged | seconds |\n|---|---|---|---|---|\n";
+    for run in runs {
+        let judged: Vec<String> = run.judged.iter().map(|(s, c, f)| format!("{s}: {c} · {f:.0}")).collect();
+        let seconds = if run.seconds.is_finite() { format!("{:.0}", run.seconds) } else { "–".into() };
+        let seconds = run.failed.as_ref().map_or(seconds.clone(), |why| format!("{seconds} ({why})"));
+        out += &format!("| {} | {} | {:.1} | {} | {seconds} |\n", run.config, run.seed, run.ms_per_step, judged.join(", "));
     }
     out
 }

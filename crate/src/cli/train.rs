@@ -32,6 +32,10 @@ fn session(args: &TrainArgs, device: &burn::tensor::Device, images: Images) -> R
     if let Some(asked) = args.objective.as_ref().filter(|asked| *asked != saved) {
         return Err(Failure::Usage(format!("{file} is a {saved} run: --objective {asked} cannot resume it (leave --objective out, or start a fresh {asked} run)")));
     }
+    let saved = &session.trainer.config.model.arch;
+    if let Some(asked) = args.arch.as_ref().filter(|asked| *asked != saved) {
+        return Err(Failure::Usage(format!("{file} is a run of arch {saved}: --arch {asked} cannot resume it (leave --arch out, or start a fresh run)")));
+    }
     if let Some(change) = session.data_change() {
         eprintln!("{change}");
     }
@@ -143,6 +147,9 @@ fn config_from(args: &TrainArgs, images: &Images) -> Result<TrainConfig, Failure
     }
     model.generator_tanh &= !args.no_tanh;
     model.skip_connections |= args.skip;
+    if let Some(arch) = &args.arch {
+        model.arch = arch.clone();
+    }
     if let Some(hidden) = args.hidden {
         (model.hidden, model.latent) = (hidden, hidden);
     }

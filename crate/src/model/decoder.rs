@@ -1,13 +1,11 @@
 //! The decoder, shared by D (from h) and G (from z): a linear map to n × s0 × s0, then per scale
 //! `repeat` × (conv 3×3 + ELU) and nearest-neighbour ×2 upsampling, and a last conv to the image.
 
-use super::{Init, conv, conv_elu};
+use super::{Init, conv, conv_elu, upsample};
 use crate::config::ModelConfig;
 use burn::nn::conv::Conv2d;
 use burn::nn::Linear;
 use burn::prelude::*;
-use burn::tensor::module::interpolate;
-use burn::tensor::ops::{InterpolateMode, InterpolateOptions};
 
 #[derive(Module, Debug)]
 pub struct Decoder {
@@ -64,11 +62,4 @@ impl Decoder {
         }
         conv(&self.to_image, x) // [batch, channels, size, size]
     }
-}
-
-/// Nearest-neighbour upsampling by an integer factor.
-fn upsample(x: Tensor<4>, factor: usize) -> Tensor<4> {
-    let [_, _, h, w] = x.dims();
-    let options = InterpolateOptions::new(InterpolateMode::Nearest).with_output_size([h * factor, w * factor]);
-    interpolate(x, options) // [batch, channels, h·factor, w·factor]
 }

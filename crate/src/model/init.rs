@@ -9,10 +9,14 @@
 use crate::rng::rng_for;
 use burn::module::{Param, ParamId};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
-use burn::nn::{Initializer, Linear, LinearConfig, PaddingConfig2d};
+use burn::nn::{BatchNorm, BatchNormConfig, Initializer, Linear, LinearConfig, PaddingConfig2d};
 use burn::prelude::*;
 use rand::RngExt;
 use rand::rngs::Xoshiro256PlusPlus;
+use rand_distr::{Distribution, StandardNormal};
+
+/// The standard deviation of DCGAN's initial weights (Radford et al. 2016, section 4).
+const DCGAN_STD: f32 = 0.02;
 
 /// Draws the layers of one network: weights ~ U(±s/√fan_in) and biases ~ U(±1/√fan_in); with
 /// s = 1 the distribution of burn's (and PyTorch's) default.
@@ -58,14 +62,49 @@ impl Init {
         linear
     }
 
+    /// A `kernel`×`kernel` convolution as DCGAN draws it: weights ~ N(0, 0.02²); a bias (zeros)
+    /// only where no batch norm follows, whose β is the bias. Padding `pad` on every side.
+    pub fn dcgan_conv(&mut self, channels_in: usize, channels_out: usize, kernel: usize, stride: usize, pad: usize, bias: bool) -> Conv2d {
+        let mut conv = Conv2dConfig::new([channels_in, channels_out], [kernel, kernel])
+            .with_stride([stride, stride])
+            .with_padding(PaddingConfig2d::Explicit(pad, pad, pad, pad))
+            .with_bias(bias)
+            .with_initializer(Initializer::Zeros)
+            .init(&self.device);
+        conv.weight = self.normal([channels_out, channels_in, kernel, kernel]);
+        conv
+    }
+
+    /// A fully connected layer as DCGAN draws it (see [`Init::dcgan_conv`]).
+    pub fn dcgan_linear(&mut self, input: usize, output: usize, bias: bool) -> Linear {
+        let mut linear = LinearConfig::new(input, output).with_bias(bias).with_initializer(Initializer::Zeros).init(&self.device);
+        linear.weight = self.normal([input, output]);
+        linear
+    }
+
+    /// Batch norm over `features` channels: γ = 1, β = 0, running statistics at 0 and 1, and
+    /// burn's (PyTorch's) momentum 0.1 and ε = 1e-5.
+    pub fn batch_norm(&mut self, features: usize) -> BatchNorm {
+        BatchNormConfig::new(features).init(&self.device)
+    }
+
     fn uniform<const D: usize>(&mut self, shape: [usize; D], fan_in: usize, scale: f32) -> Param<Tensor<D>> {
+        let bound = scale / (fan_in as f32).sqrt();
+        self.drawn(shape, |rng| rng.random_range(-bound..bound))
+    }
+
+    fn normal<const D: usize>(&mut self, shape: [usize; D]) -> Param<Tensor<D>> {
+        self.drawn(shape, |rng| DCGAN_STD * <StandardNormal as Distribution<f32>>::sample(&StandardNormal, rng))
+    }
+
+    /// A parameter of `shape`, its values drawn in order; for [`Init::shapes`] none, until loaded.
+    fn drawn<const D: usize>(&mut self, shape: [usize; D], mut draw: impl FnMut(&mut Xoshiro256PlusPlus) -> f32) -> Param<Tensor<D>> {
         let Some(rng) = &mut self.rng else {
             // Zeros if anything ever reads it before a load replaces it.
             let zeros = move |device: &Device, grad: bool| Tensor::<D>::zeros(shape, device).set_require_grad(grad);
             return Param::uninitialized(ParamId::new(), zeros, self.device.clone(), true, Shape::new(shape));
         };
-        let bound = scale / (fan_in as f32).sqrt();
-        let values: Vec<f32> = (0..shape.iter().product()).map(|_| rng.random_range(-bound..bound)).collect();
+        let values: Vec<f32> = (0..shape.iter().product()).map(|_| draw(rng)).collect();
         Param::from_tensor(Tensor::from_data(TensorData::new(values, shape), &self.device))
     }
 }

@@ -1,21 +1,46 @@
-//! BEGAN's two networks (Berthelot et al. 2017, section 3.4).
-//! D is an autoencoder, encoder then decoder; G has the decoder's architecture with its own weights.
+//! The networks. BEGAN's two (Berthelot et al. 2017, section 3.4): D is an autoencoder, encoder
+//! then decoder; G has the decoder's architecture with its own weights. The family's other
+//! members score with a critic ([`Critic`]): BEGAN's encoder with one output, or DCGAN's D with
+//! DCGAN's G ([`dcgan`]), as the config's `arch` says.
 
 mod critic;
+pub mod dcgan;
 mod decoder;
 mod encoder;
 mod init;
 
-pub use critic::Critic;
+pub use critic::{Critic, EncoderCritic};
+pub use dcgan::{DcganCritic, DcganGenerator};
 pub use decoder::Decoder;
 pub use encoder::Encoder;
 pub use init::Init;
+
+/// BEGAN's architecture, the default: 3×3 convolutions with ELU, no normalisation.
+pub const BEGAN_ARCH: &str = "began";
+/// DCGAN's ([`dcgan`]).
+pub const DCGAN: &str = "dcgan";
+
+/// The architectures (`ModelConfig::arch`) by the names configs, the CLI and the page use, each
+/// with a one-line hint.
+pub const ARCHITECTURES: [(&str, &str); 2] = [
+    (BEGAN_ARCH, "BEGAN's: 3×3 convolutions and ELU, no normalisation, upsampling in G (Berthelot et al. 2017); a critic is its encoder with one score"),
+    (DCGAN, "DCGAN's: strided convolutions, batch norm and LeakyReLU in D, batch norm, ReLU and upsampling in G (Radford et al. 2016), sized as the InfoGAN paper's at n = 64; any objective but BEGAN"),
+];
+
+/// What D is: BEGAN's autoencoder, or a critic, which normalises by batch statistics where its
+/// architecture has batch norm and the objective allows it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum JudgeKind {
+    Autoencoder,
+    Critic { batch_norm: bool },
+}
 
 use crate::config::ModelConfig;
 use burn::nn::PaddingConfig2d;
 use burn::nn::conv::Conv2d;
 use burn::prelude::*;
-use burn::tensor::ops::ConvOptions;
+use burn::tensor::module::interpolate;
+use burn::tensor::ops::{ConvOptions, InterpolateMode, InterpolateOptions};
 
 /// The discriminator: an autoencoder whose reconstruction error is the GAN's signal.
 #[derive(Module, Debug)]
@@ -50,14 +75,47 @@ impl Judge {
     }
 }
 
-/// The generator: maps z ∈ [-1, 1]^Nz to an image, squashed into [-1, 1] unless configured off.
+/// G of a run: BEGAN's decoder or DCGAN's G, as the config's `arch` says. Files name its
+/// tensors without the variant (`generator.decoder.…`, as before there were two).
 #[derive(Module, Debug)]
-pub struct Generator {
+pub enum Generator {
+    Began(BeganGenerator),
+    Dcgan(DcganGenerator),
+}
+
+impl Generator {
+    /// z `[batch, Nz]` in [-1, 1] → images `[batch, channels, size, size]`.
+    pub fn forward(&self, z: Tensor<2>) -> Tensor<4> {
+        match self {
+            Self::Began(g) => g.forward(z),
+            Self::Dcgan(g) => g.forward(z),
+        }
+    }
+
+    /// Brings batch norm's running statistics up to date ([`settle`]).
+    pub fn settle(&self) {
+        if let Self::Dcgan(g) = self {
+            settle(g);
+        }
+    }
+}
+
+/// burn keeps a batch norm's newest running statistics pending until the layer's next training
+/// pass; reading the module (a checkpoint, an average, a sample) sees the ones before. Converting
+/// the module for inference folds them in, on the module itself: a step settles its networks,
+/// so that what it leaves is what a resumed run starts from.
+pub fn settle<M: Module>(module: &M) {
+    let _ = module.valid();
+}
+
+/// BEGAN's generator: maps z ∈ [-1, 1]^Nz to an image, squashed into [-1, 1] unless configured off.
+#[derive(Module, Debug)]
+pub struct BeganGenerator {
     pub decoder: Decoder,
     tanh: bool,
 }
 
-impl Generator {
+impl BeganGenerator {
     pub fn forward(&self, z: Tensor<2>) -> Tensor<4> {
         let images = self.decoder.forward(z); // [batch, channels, size, size]
         match self.tanh {
@@ -78,20 +136,20 @@ impl ModelConfig {
         self.generator(&mut Init::new(seed, "generator", self.init_scale, device))
     }
 
-    /// D of a run of BEGAN (`began`: the autoencoder) or of another member (the critic), with
-    /// weights drawn from `seed` alone.
-    pub fn init_judge(&self, began: bool, seed: u64, device: &Device) -> Judge {
-        match began {
-            true => Judge::Autoencoder(self.init_discriminator(seed, device)),
-            false => Judge::Critic(self.init_critic(seed, device)),
+    /// D of a run of BEGAN (the autoencoder) or of another member (a critic), with weights drawn
+    /// from `seed` alone.
+    pub fn init_judge(&self, kind: JudgeKind, seed: u64, device: &Device) -> Judge {
+        match kind {
+            JudgeKind::Autoencoder => Judge::Autoencoder(self.init_discriminator(seed, device)),
+            JudgeKind::Critic { batch_norm } => Judge::Critic(self.init_critic(seed, batch_norm, device)),
         }
     }
 
     /// [`ModelConfig::init_judge`]'s shape with no weights yet, to load a file's into.
-    pub fn judge_to_load(&self, began: bool, device: &Device) -> Judge {
-        match began {
-            true => Judge::Autoencoder(self.discriminator_to_load(device)),
-            false => Judge::Critic(self.critic_to_load(device)),
+    pub fn judge_to_load(&self, kind: JudgeKind, device: &Device) -> Judge {
+        match kind {
+            JudgeKind::Autoencoder => Judge::Autoencoder(self.discriminator_to_load(device)),
+            JudgeKind::Critic { batch_norm } => Judge::Critic(self.critic_to_load(batch_norm, device)),
         }
     }
 
@@ -110,7 +168,10 @@ impl ModelConfig {
     }
 
     fn generator(&self, init: &mut Init) -> Generator {
-        Generator { decoder: Decoder::new(self, self.latent, init), tanh: self.generator_tanh }
+        match self.arch.as_str() {
+            DCGAN => Generator::Dcgan(DcganGenerator::new(self, init)),
+            _ => Generator::Began(BeganGenerator { decoder: Decoder::new(self, self.latent, init), tanh: self.generator_tanh }),
+        }
     }
 }
 
@@ -129,6 +190,13 @@ pub(crate) fn conv(layer: &Conv2d, x: Tensor<4>) -> Tensor<4> {
 pub(crate) fn conv_elu(layer: &Conv2d, x: Tensor<4>) -> Tensor<4> {
     let (x, weight, bias, options) = conv_arguments(layer, x);
     burn_flex_conv::conv2d_elu(x, weight, bias, options)
+}
+
+/// Nearest-neighbour upsampling by an integer factor.
+pub(crate) fn upsample(x: Tensor<4>, factor: usize) -> Tensor<4> {
+    let [_, _, h, w] = x.dims();
+    let options = InterpolateOptions::new(InterpolateMode::Nearest).with_output_size([h * factor, w * factor]);
+    interpolate(x, options) // [batch, channels, h·factor, w·factor]
 }
 
 /// The layer's arguments to a convolution. The model's layers pad explicitly ([`Init::conv3x3`]).

@@ -10,7 +10,7 @@ use super::{Defaults, Objective};
 use burn::prelude::*;
 use burn::tensor::activation::softplus;
 
-const DEFAULTS: Defaults = Defaults { lr: 2e-4, beta1: 0.5, beta2: 0.999, n_critic: 1, clip: None, penalty: None };
+const DEFAULTS: Defaults = Defaults { lr: 2e-4, beta1: 0.5, beta2: 0.999, n_critic: 1, clip: None, penalty: None, batch_norm: true };
 
 fn critic_loss(real: Tensor<2>, fake: Tensor<2>) -> Tensor<1> {
     softplus(real.neg(), 1.0).mean() + softplus(fake, 1.0).mean() // [1]

@@ -19,7 +19,7 @@ impl Objective for Hinge {
         "hinge: D is a margin classifier, G raises D's score (Lim & Ye 2017; Miyato et al. 2018)"
     }
     fn defaults(&self) -> Defaults {
-        Defaults { lr: 2e-4, beta1: 0.5, beta2: 0.999, n_critic: 1, clip: None, penalty: None }
+        Defaults { lr: 2e-4, beta1: 0.5, beta2: 0.999, n_critic: 1, clip: None, penalty: None, batch_norm: true }
     }
     fn critic_loss(&self, real: Tensor<2>, fake: Tensor<2>) -> Tensor<1> {
         relu(real.neg().add_scalar(1.0)).mean() + relu(fake.add_scalar(1.0)).mean() // [1]

@@ -17,7 +17,7 @@ impl Objective for Lsgan {
         "LSGAN: least squares, D scores real 1 and fake 0 (Mao et al. 2017)"
     }
     fn defaults(&self) -> Defaults {
-        Defaults { lr: 2e-4, beta1: 0.5, beta2: 0.999, n_critic: 1, clip: None, penalty: None }
+        Defaults { lr: 2e-4, beta1: 0.5, beta2: 0.999, n_critic: 1, clip: None, penalty: None, batch_norm: true }
     }
     fn critic_loss(&self, real: Tensor<2>, fake: Tensor<2>) -> Tensor<1> {
         (real.sub_scalar(1.0).powi_scalar(2).mean() + fake.powi_scalar(2).mean()).mul_scalar(0.5) // [1]

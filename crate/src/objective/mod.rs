@@ -40,6 +40,9 @@ pub struct Defaults {
     pub clip: Option<f64>,
     /// The gradient penalty's weight λ (WGAN-GP).
     pub penalty: Option<f64>,
+    /// Whether the critic may normalise by batch statistics where its architecture does
+    /// (DCGAN's); not with a per-image gradient penalty (WGAN-GP).
+    pub batch_norm: bool,
 }
 
 /// One member of the family: its name and its two losses.
@@ -61,6 +64,13 @@ pub static MEMBERS: &[&dyn Objective] = &[&gan::NonSaturating, &gan::Minimax, &l
 /// Every objective's name, BEGAN first.
 pub fn names() -> Vec<&'static str> {
     std::iter::once(BEGAN).chain(MEMBERS.iter().map(|m| m.name())).collect()
+}
+
+/// What D is for the objective called `name`: BEGAN's autoencoder, or a critic with batch norm
+/// where the member allows it.
+pub fn judge_kind(name: &str) -> Result<crate::model::JudgeKind> {
+    use crate::model::JudgeKind;
+    Ok(by_name(name)?.map_or(JudgeKind::Autoencoder, |m| JudgeKind::Critic { batch_norm: m.defaults().batch_norm }))
 }
 
 /// The member called `name`, or None for BEGAN; an unknown name is an error that lists them.

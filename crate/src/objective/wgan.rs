@@ -28,7 +28,7 @@ impl Objective for Wgan {
         "WGAN: a critic of the Wasserstein distance, its weights clipped (Arjovsky et al. 2017)"
     }
     fn defaults(&self) -> Defaults {
-        Defaults { lr: 5e-5, beta1: 0.0, beta2: 0.999, n_critic: 5, clip: Some(0.01), penalty: None }
+        Defaults { lr: 5e-5, beta1: 0.0, beta2: 0.999, n_critic: 5, clip: Some(0.01), penalty: None, batch_norm: true }
     }
     fn critic_loss(&self, real: Tensor<2>, fake: Tensor<2>) -> Tensor<1> {
         critic_loss(real, fake)

@@ -31,7 +31,7 @@ impl Objective for WganGp {
         "WGAN-GP: WGAN with a gradient penalty, here to first order (Gulrajani et al. 2017)"
     }
     fn defaults(&self) -> Defaults {
-        Defaults { lr: 1e-4, beta1: 0.0, beta2: 0.9, n_critic: 5, clip: None, penalty: Some(10.0) }
+        Defaults { lr: 1e-4, beta1: 0.0, beta2: 0.9, n_critic: 5, clip: None, penalty: Some(10.0), batch_norm: false }
     }
     fn critic_loss(&self, real: Tensor<2>, fake: Tensor<2>) -> Tensor<1> {
         super::wgan::critic_loss(real, fake)
