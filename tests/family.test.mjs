@@ -77,3 +77,24 @@ test('?objective= in the URL chooses the member; an lr there overrides its defau
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test("DCGAN's networks: chosen in the form, refused with BEGAN, trained with a critic's objective", { timeout: 180_000 }, async () => {
+  const page = await open(await env.chromium.newContext(), `${env.server.url}?debug=1&backend=cpu&filters=4&hidden=8&objective=hinge`);
+  await ready(page);
+  // BEGAN's objective cannot take DCGAN's D (a critic), nor DCGAN's architecture BEGAN.
+  assert.equal(await page.locator('[data-testid=arch] option[value=dcgan]').isDisabled(), false);
+  await page.getByTestId('arch').selectOption('dcgan');
+  await page.waitForFunction(() => window.began.config()?.model.arch === 'dcgan', null, { timeout: 60_000 });
+  assert.equal((await config(page)).objective, 'hinge');
+  assert.ok(await page.locator('[data-testid=objective] option[value=began]').isDisabled());
+  assert.match(await page.getByTestId('arch-hint').textContent(), /batch norm/);
+  await page.getByTestId('step').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=step-count]').textContent === '1', null, { timeout: 60_000 });
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=scores] li').length === 16, null, { timeout: 30_000 });
+  await page.getByTestId('arch').selectOption('began');
+  await page.locator('#confirm button[value=reset]').click();
+  await page.waitForFunction(() => window.began.config()?.model.arch === 'began', null, { timeout: 60_000 });
+  assert.equal(await page.locator('[data-testid=objective] option[value=began]').isDisabled(), false);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

@@ -72,3 +72,51 @@ test("another family member's checkpoint (hinge) resumes in the page and trains 
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test("the widget draws a DCGAN member's export (batch norm in inference mode) as the CLI's poster does", { timeout: 300_000 }, async () => {
+  const dir = resolve(root, 'target', 'test-files', 'native-dcgan');
+  rmSync(dir, { recursive: true, force: true });
+  execFileSync(began, ['train', '--objective', 'ns', '--arch', 'dcgan', '--dataset', 'mnist', '--data-dir', resolve(root, 'www/data'), '--steps', '30',
+    '--filters', '4', '--hidden', '8', '--log-every', '10', '--sample-every', '30', '--out', dir], { stdio: 'pipe' });
+  const model = resolve(dir, 'dcgan.safetensors');
+  execFileSync(began, ['export', '--checkpoint', resolve(dir, 'checkpoint.safetensors'), '--out', model], { stdio: 'pipe' });
+  const poster = resolve(dir, 'poster.png');
+  execFileSync(began, ['poster', '--model', model, '--grid', '3', '--seed', '5', '--out', poster], { stdio: 'pipe' });
+
+  const page = await open(await env.chromium.newContext(), 'about:blank');
+  await page.route('**/dcgan.safetensors', (route) => route.fulfill({ body: readFileSync(model), contentType: 'application/octet-stream' }));
+  await page.goto(`${env.server.url}embed.html`);
+  await page.evaluate(() => {
+    const el = document.createElement('began-sampler');
+    el.id = 'dcgan';
+    for (const [name, value] of [['src', 'dcgan.safetensors'], ['grid', '3'], ['seed', '5'], ['loading', 'eager']]) el.setAttribute(name, value);
+    document.body.append(el);
+  });
+  await page.waitForFunction(() => ['ready', 'error'].includes(document.querySelector('#dcgan')?.getAttribute('state')), null, { timeout: 60_000 });
+  assert.equal(await page.$eval('#dcgan', (el) => el.getAttribute('state')), 'ready');
+  const png = `data:image/png;base64,${readFileSync(poster).toString('base64')}`;
+  const difference = await page.evaluate(async (png) => {
+    const image = new Image();
+    image.src = png;
+    await image.decode();
+    const canvas = Object.assign(document.createElement('canvas'), { width: image.width, height: image.height });
+    const context = canvas.getContext('2d');
+    context.drawImage(image, 0, 0);
+    const native = context.getImageData(0, 0, image.width, image.height).data;
+    const drawn = document.querySelector('#dcgan').shadowRoot.querySelector('canvas');
+    if (drawn.width !== image.width || drawn.height !== image.height) return `sizes differ: ${drawn.width}×${drawn.height} vs ${image.width}×${image.height}`;
+    const pixels = drawn.getContext('2d').getImageData(0, 0, drawn.width, drawn.height).data;
+    let total = 0;
+    let spread = 0;
+    for (let i = 0; i < pixels.length; i += 4) {
+      total += Math.abs(pixels[i] - native[i]);
+      spread += Math.abs(pixels[i] - 128);
+    }
+    return { mean: total / (pixels.length / 4), spread: spread / (pixels.length / 4) };
+  }, png);
+  assert.equal(typeof difference, 'object', difference);
+  assert.ok(difference.mean < 1.0, `mean gray-level difference ${difference.mean}`);
+  assert.ok(difference.spread > 5, 'a flat gray frame: batch norm without its statistics?');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

@@ -14,6 +14,9 @@ export const FIELDS = Object.fromEntries(
 export const OBJECTIVES = schema.objectives;
 export const BEGAN = OBJECTIVES[0].name;
 
+/** The networks' architectures, BEGAN's first: [{name, hint}]. */
+export const ARCHITECTURES = schema.architectures;
+
 /** A member's hint and the settings it trains at, for the line under the select. */
 export function describe(name) {
   const member = OBJECTIVES.find((m) => m.name === name) ?? OBJECTIVES[0];
@@ -45,6 +48,9 @@ export class Settings {
     // Before the controls' change handler (registered later), so the new model gets the
     // member's learning rate; `restored` undoes it when the user keeps the run instead.
     select.addEventListener('change', () => this.chooseObjective(select.value));
+    const arch = this.input('arch');
+    for (const { name } of ARCHITECTURES) arch.add(new Option(name === ARCHITECTURES[0].name ? "BEGAN's" : name.toUpperCase(), name));
+    arch.addEventListener('change', () => this.showObjective());
     this.showObjective();
   }
 
@@ -66,6 +72,13 @@ export class Settings {
     const name = this.objective();
     this.form.querySelector('#objective-msg').textContent = describe(name);
     for (const group of this.form.querySelectorAll('[data-began-only]')) group.hidden = name !== BEGAN;
+    // BEGAN's D is an autoencoder, DCGAN's a critic: neither can be chosen with the other.
+    const arch = this.input('arch');
+    const began = ARCHITECTURES[0].name;
+    for (const option of arch.options) option.disabled = name === BEGAN && option.value !== began;
+    this.input('objective').querySelector(`option[value="${BEGAN}"]`).disabled = arch.value !== began;
+    const hint = ARCHITECTURES.find((a) => a.name === arch.value)?.hint ?? '';
+    this.form.querySelector('#arch-msg').textContent = `${hint[0]?.toUpperCase() ?? ''}${hint.slice(1)}.`;
     this.form.querySelector('#live-legend').textContent = name === BEGAN ? 'Equilibrium (live)' : 'Optimiser (live)';
   }
 
@@ -73,6 +86,7 @@ export class Settings {
   restored(id, previous) {
     this.input(id).value = previous;
     if (FIELDS[id]) this.read(id);
+    if (id === 'arch') this.showObjective();
     if (id === 'objective') {
       if (this.lrBefore !== undefined) this.input('lr').value = this.lrBefore;
       this.read('lr');
@@ -147,16 +161,17 @@ export class Settings {
     partial.model.latent = partial.model.hidden; // N_z = N_h, as the paper (and the CLI's --hidden)
     // Rust starts from the member's settings (its Adam βs, n_critic); the form's lr is on top.
     partial.objective = this.objective();
+    partial.model.arch = this.input('arch').value;
     return partial;
   }
 
   /** Puts a run's own values (after a resume or a recovery) back into the form. */
   show(config) {
     const select = this.input('objective');
-    if (config.objective && select !== document.activeElement) {
-      select.value = select.dataset.previous = config.objective;
-      this.showObjective();
-    }
+    const arch = this.input('arch');
+    if (config.model?.arch && arch !== document.activeElement) arch.value = arch.dataset.previous = config.model.arch;
+    if (config.objective && select !== document.activeElement) select.value = select.dataset.previous = config.objective;
+    this.showObjective();
     for (const [id, field] of Object.entries(FIELDS)) {
       const value = field.path && field.path.split('.').reduce((group, key) => group?.[key], config);
       if (value === undefined || value === null) continue;
