@@ -3,7 +3,9 @@
 // instead of BEGAN's reconstructions and equilibrium); keeping the run undoes the choice.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, open, ready, stepAtLeast, paused } from './harness.mjs';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { setup, open, ready, stepAtLeast, paused, root } from './harness.mjs';
 
 const env = setup();
 const config = (page) => page.evaluate(() => window.began.config());
@@ -95,6 +97,34 @@ test("DCGAN's networks: chosen in the form, refused with BEGAN, trained with a c
   await page.locator('#confirm button[value=reset]').click();
   await page.waitForFunction(() => window.began.config()?.model.arch === 'began', null, { timeout: 60_000 });
   assert.equal(await page.locator('[data-testid=objective] option[value=began]').isDisabled(), false);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('"Sharpest in a few minutes" builds the preset of the backend in use and says why', { timeout: 180_000 }, async () => {
+  const schema = JSON.parse(readFileSync(resolve(root, 'www/config-schema.json'), 'utf8'));
+  const preset = schema.presets.find((p) => p.backend === 'cpu');
+  const page = await open(await env.chromium.newContext(), `${env.server.url}?debug=1&backend=cpu&filters=4&hidden=8`);
+  await ready(page);
+  await page.getByTestId('step').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=step-count]').textContent === '1', null, { timeout: 60_000 });
+  // Training would be lost: the page asks first, and keeping the run changes nothing.
+  await page.getByTestId('preset-sharpest').click();
+  await page.locator('#confirm button[value=cancel]').click();
+  assert.equal((await config(page)).objective, 'began');
+  await page.getByTestId('preset-sharpest').click();
+  await page.locator('#confirm button[value=reset]').click();
+  await page.waitForFunction((o) => window.began.config()?.objective === o, preset.config.objective, { timeout: 60_000 });
+  const built = await config(page);
+  assert.deepEqual(
+    [built.objective, built.batch_size, built.model.arch, built.model.filters, built.model.hidden],
+    [preset.config.objective, preset.config.batch_size, preset.config.model.arch, preset.config.model.filters, preset.config.model.hidden],
+  );
+  const member = schema.objectives.find((m) => m.name === preset.config.objective);
+  assert.equal(built.lr, member.lr, "the member's own learning rate");
+  assert.equal(await page.getByTestId('notice').isVisible(), true);
+  assert.equal(await page.locator('#notice-text').textContent(), preset.why);
+  assert.equal(await page.getByTestId('filters').inputValue(), String(preset.config.model.filters));
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

@@ -12,6 +12,7 @@ pub mod grid;
 pub mod latent;
 pub mod model;
 pub mod named;
+pub mod presets;
 pub mod quality;
 pub mod rng;
 pub mod sampler;

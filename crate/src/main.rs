@@ -15,9 +15,16 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Err(e) => {
-            // One line: clap's first line names the flag and what it allows.
+            // One line: clap's first line names the flag and what it allows. A list (the
+            // required arguments left out) follows its colon on lines of its own: joined on.
             let text = e.render().to_string();
-            eprintln!("{}", text.lines().next().unwrap_or("error: invalid arguments"));
+            let mut lines = text.lines();
+            let first = lines.next().unwrap_or("error: invalid arguments");
+            let items: Vec<&str> = lines.map(str::trim).take_while(|l| !l.is_empty()).collect();
+            match first.ends_with(':') && !items.is_empty() {
+                true => eprintln!("{first} {}", items.join(", ")),
+                false => eprintln!("{first}"),
+            }
             return ExitCode::from(2);
         }
     };

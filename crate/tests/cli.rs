@@ -42,6 +42,11 @@ fn invalid_arguments_give_one_line_naming_the_flag_and_exit_2() {
         assert_eq!(message.trim_end().lines().count(), 1, "{extra:?}: {message}");
         assert!(message.contains(flag) && message.contains(allowed), "{extra:?}: {message}");
     }
+    // A flag left out: the one line names it (clap lists it on a line of its own).
+    let output = began(&["train", "--out", "/tmp/began-unused"]);
+    let message = stderr(&output);
+    assert_eq!((output.status.code(), message.trim_end().lines().count()), (Some(2), 1), "{message}");
+    assert!(message.contains("--dataset"), "{message}");
 }
 
 #[test]

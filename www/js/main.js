@@ -9,6 +9,7 @@ import { wireFiles } from './files.js';
 import { wireControls, showStatus, confirmReset } from './controls.js';
 import { OwnImages, OWN } from './own-images-picker.js';
 import { State } from './protocol.js';
+import { wirePresets } from './presets.js';
 
 const $ = (id) => document.getElementById(id);
 const settings = new Settings($('settings'));
@@ -71,6 +72,7 @@ const run = new Run(settings, {
 const own = new OwnImages({ run, settings, confirm: confirmReset, showError });
 const keeping = wireFiles({ settings, run, own, showError });
 wireControls({ settings, run, figures, own, showError });
+wirePresets({ settings, run, confirm: confirmReset, showNotice });
 
 // ?debug=1: hooks for tests and demos of the recovery paths.
 if (new URLSearchParams(location.search).has('debug')) {

@@ -82,6 +82,23 @@ export class Settings {
     this.form.querySelector('#live-legend').textContent = name === BEGAN ? 'Equilibrium (live)' : 'Optimiser (live)';
   }
 
+  /** A preset's partial config in the form: its member (at its learning rate), architecture and size. */
+  apply(partial) {
+    if (partial.objective) {
+      this.input('objective').value = partial.objective;
+      this.chooseObjective(partial.objective);
+    }
+    if (partial.model?.arch) this.input('arch').value = partial.model.arch;
+    const fields = { 'batch-size': partial.batch_size, filters: partial.model?.filters, hidden: partial.model?.hidden, lr: partial.lr };
+    for (const [id, value] of Object.entries(fields)) {
+      if (value === undefined) continue;
+      this.input(id).value = String(value);
+      this.read(id);
+    }
+    for (const id of ['objective', 'arch', 'batch-size', 'filters', 'hidden']) this.input(id).dataset.previous = this.input(id).value;
+    this.showObjective();
+  }
+
   /** A shape field was put back to `previous` (the user kept the run): the form as it was. */
   restored(id, previous) {
     this.input(id).value = previous;

@@ -39,14 +39,18 @@ impl Field {
 pub fn json() -> String {
     use crate::data::own;
     let fields: Vec<_> = FIELDS.iter().map(|f| f.to_json()).collect();
-    let about = "Generated from crate/src/schema/mod.rs, crate/src/objective/, crate/src/model/mod.rs and crate/src/data/own.rs (`cargo run -p began -- schema`); do not edit.";
+    let about = "Generated from crate/src/schema/mod.rs, crate/src/objective/, crate/src/model/mod.rs, crate/src/presets.rs and crate/src/data/own.rs (`cargo run -p began -- schema`); do not edit.";
     let own_images = json!({
         "dataset": crate::data::OWN, "sizes": own::SIZES, "default_size": own::DEFAULT_SIZE,
         "min_images": own::MIN_IMAGES, "max_images": own::MAX_IMAGES, "formats": own::FORMATS,
         "max_file_mb": own::MAX_FILE_BYTES >> 20, "max_zip_mb": own::MAX_ZIP_BYTES >> 20,
     });
     let architectures: Vec<Value> = crate::model::ARCHITECTURES.iter().map(|(name, hint)| json!({ "name": name, "hint": hint })).collect();
-    let schema = json!({ "about": about, "fields": fields, "objectives": objectives(), "architectures": architectures, "own_images": own_images });
+    let presets: Vec<Value> = crate::presets::SHARPEST
+        .iter()
+        .map(|p| json!({ "backend": p.backend, "config": serde_json::from_str::<Value>(p.config).expect("a preset is JSON"), "why": p.why }))
+        .collect();
+    let schema = json!({ "about": about, "fields": fields, "objectives": objectives(), "architectures": architectures, "presets": presets, "own_images": own_images });
     serde_json::to_string_pretty(&schema).expect("JSON serialises") + "\n"
 }
 
