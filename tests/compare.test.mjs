@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { setup, open, screenshot, root } from './harness.mjs';
+import { setup, open, screenshot, root, spread } from './harness.mjs';
 
 const env = setup();
 const schema = JSON.parse(readFileSync(resolve(root, 'www', 'config-schema.json'), 'utf8'));
@@ -13,20 +13,6 @@ const member = (name) => schema.objectives.find((o) => o.name === name);
 const steps = (page, lane) => page.getByTestId(`step-${lane}`).textContent().then(Number);
 const bothStates = (page, states) =>
   page.waitForFunction((states) => ['a', 'b'].every((l) => states.includes(document.querySelector(`[data-testid=lane-${l}]`).dataset.state)), states, { timeout: 120_000 });
-
-/** Standard deviation of the canvas's gray levels: 0 for a blank canvas. */
-function spread(page, testid) {
-  return page.getByTestId(testid).evaluate((canvas) => {
-    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-    let [sum, squares, n] = [0, 0, 0];
-    for (let i = 0; i < data.length; i += 4) {
-      sum += data[i];
-      squares += data[i] * data[i];
-      n++;
-    }
-    return Math.sqrt(squares / n - (sum / n) ** 2);
-  });
-}
 
 test('race began against hinge: both train, each on its objective, both drawn and judged, Pause stops both', { timeout: 300_000 }, async () => {
   const context = await context_(env);

@@ -37,6 +37,20 @@ export async function screenshot(page, name) {
   return path;
 }
 
+/** Standard deviation of the canvas's gray levels: 0 for a blank canvas. */
+export function spread(page, testid) {
+  return page.getByTestId(testid).evaluate((canvas) => {
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    let [sum, squares, n] = [0, 0, 0];
+    for (let i = 0; i < data.length; i += 4) {
+      sum += data[i];
+      squares += data[i] * data[i];
+      n++;
+    }
+    return Math.sqrt(squares / n - (sum / n) ** 2);
+  });
+}
+
 /** The step counter's value. */
 export const count = (page) => page.getByTestId('step-count').textContent().then(Number);
 

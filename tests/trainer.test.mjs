@@ -1,7 +1,7 @@
 // The trainer page end to end in headless Chromium: start, watch, pause, step, reset, bad input.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, open, screenshot, count, ready, type, browser, stepAtLeast, paused } from './harness.mjs';
+import { setup, open, screenshot, count, ready, type, browser, stepAtLeast, paused, spread } from './harness.mjs';
 
 const SMALL = { filters: '4', hidden: '8', 'batch-size': '8' };
 const env = setup();
@@ -12,20 +12,6 @@ async function smallModel(page) {
     await type(page, id, value);
     await ready(page);
   }
-}
-
-/** Standard deviation of the canvas's gray levels: 0 for a blank canvas. */
-function spread(page, testid) {
-  return page.getByTestId(testid).evaluate((canvas) => {
-    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-    let [sum, squares, n] = [0, 0, 0];
-    for (let i = 0; i < data.length; i += 4) {
-      sum += data[i];
-      squares += data[i] * data[i];
-      n++;
-    }
-    return Math.sqrt(squares / n - (sum / n) ** 2);
-  });
 }
 
 test('train on MNIST: counter, curves, samples, pause, step, bad γ, reset', { timeout: 600_000 }, async () => {

@@ -82,10 +82,7 @@ impl ModelConfig {
         schema::LATENT.check(self.latent)?;
         schema::REPEAT.check(self.repeat)?;
         schema::INIT_SCALE.check(self.init_scale)?;
-        let names: Vec<&str> = crate::model::ARCHITECTURES.iter().map(|(name, _)| *name).collect();
-        if !names.contains(&self.arch.as_str()) {
-            return Err(Error::ConfigFormat(format!("arch must be one of {}, got {:?}", names.join(", "), self.arch)));
-        }
+        crate::model::check_arch(&self.arch)?;
         // DCGAN's D halves the image at least once before its dense layer.
         let halves = self.image_size > self.base_size;
         check(self.arch != crate::model::DCGAN || halves, "image_size", "larger than base_size with arch dcgan", self.image_size)

@@ -286,19 +286,14 @@ fn objective(name: &str) -> Result<String, String> {
 
 /// Parses `--arch`: one of the architectures' names, or a one-line error listing them.
 fn arch(name: &str) -> Result<String, String> {
-    let names: Vec<&str> = began::model::ARCHITECTURES.iter().map(|(name, _)| *name).collect();
-    match names.contains(&name) {
-        true => Ok(name.to_string()),
-        false => Err(format!("arch must be one of {}, got {name:?}", names.join(", "))),
-    }
+    began::model::check_arch(name).map(|_| name.to_string()).map_err(|e| e.to_string())
 }
 
 /// `--arch`'s help: the names, and in --help each with its one-line hint.
 fn arch_help(long: bool) -> String {
     let what = "The networks' architecture (dcgan: with any --objective but began)";
-    let names: Vec<&str> = began::model::ARCHITECTURES.iter().map(|(name, _)| *name).collect();
     if !long {
-        return format!("{what}: {} [default: began]", names.join(", "));
+        return format!("{what}: {} [default: began]", began::model::arch_names().join(", "));
     }
     let lines: Vec<String> = began::model::ARCHITECTURES.iter().map(|(name, hint)| format!("  {name:<8} {hint}")).collect();
     format!("{what} [default: began]\n\n{}", lines.join("\n"))

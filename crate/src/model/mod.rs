@@ -27,6 +27,20 @@ pub const ARCHITECTURES: [(&str, &str); 2] = [
     (DCGAN, "DCGAN's: strided convolutions, batch norm and LeakyReLU in D, batch norm, ReLU and upsampling in G (Radford et al. 2016), sized as the InfoGAN paper's at n = 64; any objective but BEGAN"),
 ];
 
+/// The architectures' names, BEGAN's first.
+pub fn arch_names() -> Vec<&'static str> {
+    ARCHITECTURES.iter().map(|(name, _)| *name).collect()
+}
+
+/// Ok for a known architecture; otherwise an error that lists them (the config's check and the
+/// CLI's `--arch` parser).
+pub fn check_arch(name: &str) -> crate::error::Result<()> {
+    match arch_names().contains(&name) {
+        true => Ok(()),
+        false => Err(crate::error::Error::ConfigFormat(format!("arch must be one of {}, got {name:?}", arch_names().join(", ")))),
+    }
+}
+
 /// What D is: BEGAN's autoencoder, or a critic, which normalises by batch statistics where its
 /// architecture has batch norm and the objective allows it.
 #[derive(Clone, Copy, Debug, PartialEq)]

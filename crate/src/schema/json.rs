@@ -58,7 +58,7 @@ pub fn json() -> String {
 /// ([`crate::objective::Defaults`]; BEGAN's are `TrainConfig::new()`'s).
 #[cfg(feature = "trainer")]
 fn objectives() -> Value {
-    use crate::objective::{MEMBERS, by_name, hints};
+    use crate::objective::{by_name, hints};
     let began = crate::config::TrainConfig::new();
     let members: Vec<Value> = hints()
         .into_iter()
@@ -72,7 +72,6 @@ fn objectives() -> Value {
             })
         })
         .collect();
-    debug_assert_eq!(members.len(), MEMBERS.len() + 1);
     Value::Array(members)
 }
 
