@@ -301,6 +301,7 @@ mod tests {
         assert_eq!(tensors_of(&a, CHECKPOINT_FORMAT), tensors_of(&b, CHECKPOINT_FORMAT));
 
         let exported = block_on(export(&run)).unwrap();
+        assert!(crate::named::params(&run.ema.as_ref().unwrap().generator, "g").values().all(|t| !t.is_autodiff()), "the average is off the autodiff device");
         let error = from_weights(&exported, "gp.safetensors", TrainConfig::new().with_model(config.model.clone()).with_batch_size(2), &device).err().unwrap().to_string();
         assert!(error.contains("a wgan-gp run") && error.contains("this run trains began"), "{error}");
         let again = from_weights(&exported, "gp.safetensors", config, &device).unwrap();
@@ -317,7 +318,7 @@ mod tests {
     #[test]
     fn a_dcgan_run_resumes_with_its_batch_statistics_and_its_export_draws_as_it_does() {
         let model = ModelConfig::new().with_arch("dcgan".into()).with_filters(2).with_latent(4);
-        let config = TrainConfig::new().with_model(model).with_batch_size(3).with_objective("hinge".into());
+        let config = TrainConfig::new().with_model(model).with_batch_size(3).with_objective("hinge".into()).with_ema_decay(0.9);
         let device = Device::flex();
         let batch = |i: usize| Tensor::<4>::random([3, 1, 28, 28], burn::tensor::Distribution::Uniform(-1.0, 1.0), &device).mul_scalar(0.1 * i as f64);
         let batches: Vec<_> = (0..6).map(batch).collect();
@@ -340,10 +341,20 @@ mod tests {
         let (a, b) = (block_on(to_bytes(&run, None)).unwrap(), block_on(to_bytes(&resumed, None)).unwrap());
         assert_eq!(tensors_of(&a, CHECKPOINT_FORMAT), tensors_of(&b, CHECKPOINT_FORMAT));
 
-        let (_, generator) = load_generator(&block_on(export(&run)).unwrap(), "dcgan.safetensors", &device).unwrap();
+        let exported = block_on(export(&run)).unwrap();
+        let (_, generator) = load_generator(&exported, "dcgan.safetensors", &device).unwrap();
         let z = run.fixed_z(4);
         let read = |t: Tensor<4>| block_on(crate::named::read(t)).unwrap().values;
-        assert_eq!(read(generator.forward(z.clone())), read(run.generate(z)));
+        let drawn = read(run.generate(z.clone()));
+        assert_eq!(read(generator.forward(z.clone())), drawn);
+        // Drawing is inference: each sample is the same drawn alone, and the average's running
+        // statistics are as they were (an average on the autodiff device drew with batch
+        // statistics and overwrote them: its best.safetensors drew far worse than its run).
+        assert_eq!(read(run.generate(z.clone().slice([0..1]))), drawn[..28 * 28]);
+        let on_autodiff = Tensor::<2>::from_data(z.into_data(), &run.device); // as the judge makes it
+        assert_eq!(read(run.generate(on_autodiff.clone())), drawn);
+        assert_eq!(read(run.generate_trained(on_autodiff)), read(run.generate_trained(run.fixed_z(4))));
+        assert_eq!(tensors_of(&block_on(export(&run)).unwrap(), WEIGHTS_FORMAT), tensors_of(&exported, WEIGHTS_FORMAT));
     }
 
     type Parts = (HashMap<String, String>, BTreeMap<String, HostTensor>);

@@ -291,7 +291,7 @@ impl Trainer {
     /// from G, without building a graph: `[n, channels, size, size]`.
     pub fn generate(&self, z: Tensor<2>) -> Tensor<4> {
         match &self.ema {
-            Some(ema) => ema.generator.forward(z.to_device(&self.device.clone().inner())),
+            Some(ema) => ema.generator.forward(self.off_autodiff(z)),
             None => self.generate_trained(z),
         }
     }
@@ -300,7 +300,15 @@ impl Trainer {
     /// Off the autodiff device, so batch norm (DCGAN's G) draws with its running statistics and
     /// leaves them as training had them.
     pub fn generate_trained(&self, z: Tensor<2>) -> Tensor<4> {
-        self.generator.valid().forward(z.to_device(&self.device.clone().inner()))
+        self.generator.valid().forward(self.off_autodiff(z))
+    }
+
+    /// `t` on the trainer's device without autodiff. `to_device` alone keeps a tensor's autodiff
+    /// (the device is the same), and burn's batch norm picks its mode by the input's device: an
+    /// autodiff z (the page's, the judge's) drew with batch statistics and overwrote the running
+    /// ones, so a judge-time export drew far worse than its run.
+    fn off_autodiff<const D: usize>(&self, t: Tensor<D>) -> Tensor<D> {
+        t.to_device(&self.device.clone().inner()).without_autodiff()
     }
 
     /// D(x): reconstructions of the given images, without building a graph; None for a critic,
@@ -318,7 +326,7 @@ impl Trainer {
         match &self.judge {
             Judge::Autoencoder(_) => None,
             // Off the autodiff device: batch norm scores with its running statistics, untouched.
-            Judge::Critic(critic) => Some(critic.valid().forward(images.to_device(&self.device.clone().inner()))),
+            Judge::Critic(critic) => Some(critic.valid().forward(self.off_autodiff(images))),
         }
     }
 }
