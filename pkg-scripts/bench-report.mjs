@@ -213,7 +213,7 @@ ${samplerSection(sampler)}
 ## A longer run: memory and time to 9 of 10 classes
 
 Coverage is the number of classes with at least a third of the uniform share of 500 samples, as
-judged by the shipped classifier (see the README). The two native runs ran side by side, one
+judged by the shipped classifier ([quality.md](quality.md)). The two native runs ran side by side, one
 thread each (${nativeRun.threads === '1' ? 'RAYON_NUM_THREADS=1' : `threads: ${nativeRun.threads}`}, as the shipped models were made), and their seconds
 count training only; in the page they are wall time from Start (judging runs in its own worker).
 

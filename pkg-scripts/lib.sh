@@ -89,7 +89,7 @@ build_cli() {
 }
 
 # The trainer's threaded wasm package, www/pkg-threads/: what the page's worker loads for the CPU
-# backend when the page is cross-origin isolated (README, "Threads"). The same code and SIMD as
+# backend when the page is cross-origin isolated (docs/threads.md). The same code and SIMD as
 # www/pkg/, plus shared memory and rayon (the `threads` feature), without WebGPU. Its own target
 # directory: std and every crate are built with other target features.
 build_threads() {
