@@ -43,7 +43,7 @@ struct State {
 
 /// Serialises the whole run, trained on `data`, read back in one asynchronous device read.
 pub async fn to_bytes(trainer: &Trainer, data: Option<&TrainedOn>) -> Result<Vec<u8>> {
-    checkpoint_of(trainer, &read_run(trainer).await?, data)
+    checkpoint_of(trainer, &read_run(trainer, false).await?, data)
 }
 
 /// The training set a checkpoint records, if it does (and reads as one); the tensors are not read.
@@ -61,21 +61,35 @@ pub struct Kept {
 
 /// Both files of [`Kept`] from one device read of the run, trained on `data`.
 pub async fn keep(trainer: &Trainer, data: Option<&TrainedOn>) -> Result<Kept> {
-    let tensors = read_run(trainer).await?;
-    let sampled = if trainer.ema.is_some() { "generator_ema." } else { "generator." };
+    // The average as it draws differs from the average only where G has batch norm.
+    let drawn = trainer.generator.has_batch_norm();
+    let mut tensors = read_run(trainer, drawn).await?;
+    let sampled = match (&trainer.ema, drawn) {
+        (Some(_), true) => DRAWN,
+        (Some(_), false) => "generator_ema.",
+        (None, _) => "generator.",
+    };
     let generator: BTreeMap<String, HostTensor> = tensors
         .iter()
         .filter_map(|(name, t)| Some((format!("generator.{}", name.strip_prefix(sampled)?), t.clone())))
         .collect();
+    tensors.retain(|name, _| !name.starts_with(DRAWN));
     Ok(Kept { checkpoint: checkpoint_of(trainer, &tensors, data)?, generator: weights_of(trainer, &generator)? })
 }
 
-/// Every tensor of the run, named as in the file, in one read.
-async fn read_run(trainer: &Trainer) -> Result<BTreeMap<String, HostTensor>> {
+/// The prefix, in [`read_run`]'s answer only, of the average as it draws ([`Trainer::drawn`]).
+const DRAWN: &str = "drawn.";
+
+/// Every tensor of the run, named as in the file, in one read; with `drawn`, also the average
+/// as it draws, under [`DRAWN`].
+async fn read_run(trainer: &Trainer, drawn: bool) -> Result<BTreeMap<String, HostTensor>> {
     let mut reading = Reading::default();
     read_judge(&mut reading, &trainer.judge).module(&trainer.generator, "generator");
     if let Some(ema) = &trainer.ema {
         reading.module(&ema.generator, "generator_ema");
+        if drawn {
+            reading.module(&trainer.drawn(ema), DRAWN.trim_end_matches('.'));
+        }
     }
     for (prefix, adam) in [("adam_d", &trainer.adam_d), ("adam_g", &trainer.adam_g)] {
         for (path, moments) in &adam.moments {
@@ -233,7 +247,7 @@ pub async fn export(trainer: &Trainer) -> Result<Vec<u8>> {
     let mut reading = Reading::default();
     read_judge(&mut reading, &trainer.judge);
     match &trainer.ema {
-        Some(ema) => reading.module(&ema.generator, "generator"),
+        Some(ema) => reading.module(&trainer.drawn(ema), "generator"),
         None => reading.module(&trainer.generator, "generator"),
     };
     weights_of(trainer, &reading.read().await?)
@@ -301,7 +315,6 @@ mod tests {
         assert_eq!(tensors_of(&a, CHECKPOINT_FORMAT), tensors_of(&b, CHECKPOINT_FORMAT));
 
         let exported = block_on(export(&run)).unwrap();
-        assert!(crate::named::params(&run.ema.as_ref().unwrap().generator, "g").values().all(|t| !t.is_autodiff()), "the average is off the autodiff device");
         let error = from_weights(&exported, "gp.safetensors", TrainConfig::new().with_model(config.model.clone()).with_batch_size(2), &device).err().unwrap().to_string();
         assert!(error.contains("a wgan-gp run") && error.contains("this run trains began"), "{error}");
         let again = from_weights(&exported, "gp.safetensors", config, &device).unwrap();
@@ -342,6 +355,7 @@ mod tests {
         assert_eq!(tensors_of(&a, CHECKPOINT_FORMAT), tensors_of(&b, CHECKPOINT_FORMAT));
 
         let exported = block_on(export(&run)).unwrap();
+        assert!(crate::named::params(&run.ema.as_ref().unwrap().generator, "g").values().all(|t| !t.is_autodiff()), "the average is off the autodiff device");
         let (_, generator) = load_generator(&exported, "dcgan.safetensors", &device).unwrap();
         let z = run.fixed_z(4);
         let read = |t: Tensor<4>| block_on(crate::named::read(t)).unwrap().values;
@@ -355,6 +369,11 @@ mod tests {
         assert_eq!(read(run.generate(on_autodiff.clone())), drawn);
         assert_eq!(read(run.generate_trained(on_autodiff)), read(run.generate_trained(run.fixed_z(4))));
         assert_eq!(tensors_of(&block_on(export(&run)).unwrap(), WEIGHTS_FORMAT), tensors_of(&exported, WEIGHTS_FORMAT));
+        // The page's kept generator is the export's, and its checkpoint the checkpoint's.
+        let kept = block_on(keep(&run, None)).unwrap();
+        let generator_of = |bytes: &[u8]| tensors_of(bytes, WEIGHTS_FORMAT).into_iter().filter(|(n, _)| n.starts_with("generator.")).collect::<BTreeMap<_, _>>();
+        assert_eq!(generator_of(&kept.generator), generator_of(&exported));
+        assert_eq!(tensors_of(&kept.checkpoint, CHECKPOINT_FORMAT), tensors_of(&block_on(to_bytes(&run, None)).unwrap(), CHECKPOINT_FORMAT));
     }
 
     type Parts = (HashMap<String, String>, BTreeMap<String, HostTensor>);

@@ -8,25 +8,37 @@ use crate::named::{Path, device_shape, from_device_axes, is_running_statistic, p
 use burn::module::{ModuleMapper, Param};
 use burn::prelude::*;
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 
 pub struct Ema {
     decay: f64,
-    /// The averaged generator, on the trainer's device without autodiff.
+    /// The averaged generator, on the trainer's device without autodiff, with the running
+    /// statistics of G's batch norms (what a checkpoint saves and a resumed run goes on from).
     pub generator: Generator,
+    /// The average as it draws ([`Ema::drawing`]), measured once per update.
+    drawing: Mutex<Option<Generator>>,
 }
 
 impl Ema {
     /// An average that starts at `generator`'s weights; `averaged` is any generator of its shape
     /// on the inner device (its weights are replaced).
     pub fn new(decay: f64, generator: &Generator, averaged: Generator) -> Self {
-        let mut ema = Self { decay, generator: averaged };
+        let mut ema = Self { decay, generator: averaged, drawing: Mutex::new(None) };
         ema.blend(generator, 0.0);
         ema
     }
 
     /// An average restored from a checkpoint.
     pub fn restored(decay: f64, averaged: Generator) -> Self {
-        Self { decay, generator: averaged }
+        Self { decay, generator: averaged, drawing: Mutex::new(None) }
+    }
+
+    /// The average that samples and exports come from: with batch norm's running statistics
+    /// measured on the average's own activations over `z()` (called only when the average has
+    /// moved since the last measurement).
+    pub fn drawing(&self, z: impl FnOnce() -> Tensor<2>) -> Generator {
+        let mut drawing = self.drawing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        drawing.get_or_insert_with(|| self.generator.with_standing_statistics(z())).clone()
     }
 
     /// Moves the average towards `generator` after its update number `t` (1, 2, …). The
@@ -40,6 +52,7 @@ impl Ema {
     fn blend(&mut self, generator: &Generator, beta: f64) {
         let mut blend = Blend { path: Path::new("generator"), source: params(generator, "generator"), beta };
         self.generator = self.generator.clone().map(&mut blend);
+        *self.drawing.get_mut().unwrap_or_else(|poisoned| poisoned.into_inner()) = None;
     }
 }
 

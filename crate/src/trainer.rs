@@ -20,6 +20,10 @@ use burn::optim::GradientsParams;
 use burn::prelude::*;
 use serde::{Deserialize, Serialize};
 
+/// How many z the average's batch-norm statistics are measured over: 256 images' activations
+/// (a few hundred thousand values per channel of a map, 256 per dense unit).
+const STANDING_Z: usize = 256;
+
 /// Means over the steps since the previous call of [`Trainer::stats`]. For the family's other
 /// members `loss_real` and `loss_fake` are the critic's mean scores on real and generated
 /// images, `loss_d` the critic's loss, `loss_g` G's (over the steps that updated G), `k` 0 and
@@ -291,9 +295,15 @@ impl Trainer {
     /// from G, without building a graph: `[n, channels, size, size]`.
     pub fn generate(&self, z: Tensor<2>) -> Tensor<4> {
         match &self.ema {
-            Some(ema) => ema.generator.forward(self.off_autodiff(z)),
+            Some(ema) => self.drawn(ema).forward(self.off_autodiff(z)),
             None => self.generate_trained(z),
         }
+    }
+
+    /// The moving average of G as it draws and is exported: batch norm's statistics measured on
+    /// its own activations, over z fixed by the seed.
+    pub fn drawn(&self, ema: &Ema) -> Generator {
+        ema.drawing(|| uniform(&mut rng_for(self.config.seed, "standing-z", 0), STANDING_Z, self.config.model.latent, &self.device.clone().inner()))
     }
 
     /// G(z) from G as trained, whether or not samples come from an average.

@@ -18,9 +18,11 @@
 use super::{Init, conv, upsample};
 use crate::config::ModelConfig;
 use burn::nn::conv::Conv2d;
+use burn::module::RunningState;
 use burn::nn::{BatchNorm, Linear};
 use burn::prelude::*;
 use burn::tensor::activation::{leaky_relu, relu, tanh};
+use burn::tensor::module::batch_norm_train;
 
 /// LeakyReLU's slope below 0 in D (DCGAN's).
 const SLOPE: f64 = 0.2;
@@ -128,19 +130,50 @@ impl DcganGenerator {
 
     /// z `[batch, Nz]` → images `[batch, channels, size, size]`.
     pub fn forward(&self, z: Tensor<2>) -> Tensor<4> {
+        self.draw(z, &mut None)
+    }
+
+    /// This G with each batch norm's running statistics replaced by those of its input when G
+    /// draws `z`: the "standing statistics" BigGAN samples with (Brock et al. 2019, appendix C).
+    /// A moving average of G's weights needs them: the running statistics it copies from G
+    /// describe G's activations, not its own, and it draws worse with them.
+    pub fn with_standing_statistics(&self, z: Tensor<2>) -> Self {
+        let mut measured = Some(Vec::new());
+        let _ = self.draw(z, &mut measured);
+        let mut measured = measured.unwrap_or_default().into_iter();
+        let mut g = self.clone();
+        // New states, not writes into the clone's: a clone shares its running states' storage.
+        for norm in [&mut g.dense_norm, &mut g.map_norm].into_iter().chain(g.up_norm.iter_mut()) {
+            let (mean, variance) = measured.next().expect("one measurement per batch norm, in the order G applies them");
+            (norm.running_mean, norm.running_var) = (RunningState::new(mean), RunningState::new(variance));
+        }
+        g
+    }
+
+    /// G's forward pass; with `measure`, each batch norm normalises by its input's statistics
+    /// and records them (mean, biased variance), in the order applied.
+    fn draw(&self, z: Tensor<2>, measure: &mut Option<Vec<(Tensor<1>, Tensor<1>)>>) -> Tensor<4> {
         let [batch, _] = z.dims();
-        let h = relu(self.dense_norm.forward(self.dense.forward(z))); // [batch, 16n]
-        let h = relu(self.map_norm.forward(self.to_map.forward(h))); // [batch, c·s0·s0]
+        let h = relu(normalise(&self.dense_norm, self.dense.forward(z), measure)); // [batch, 16n]
+        let h = relu(normalise(&self.map_norm, self.to_map.forward(h), measure)); // [batch, c·s0·s0]
         let [c, s0, _] = self.map;
         let mut x = h.reshape([batch, c, s0, s0]); // [batch, c, s0, s0]
         for (i, layer) in self.up.iter().enumerate() {
             x = conv(layer, upsample(x, 2)); // [batch, c/2^(i+1) or channels, s0·2^(i+1), …]
             if let Some(norm) = self.up_norm.get(i) {
-                x = relu(norm.forward(x));
+                x = relu(normalise(norm, x, measure));
             }
         }
         if self.tanh { tanh(x) } else { x } // [batch, channels, size, size]
     }
+}
+
+/// `norm` on `x`, or, measuring, by `x`'s own statistics, which it records.
+fn normalise<const D: usize>(norm: &BatchNorm, x: Tensor<D>, measure: &mut Option<Vec<(Tensor<1>, Tensor<1>)>>) -> Tensor<D> {
+    let Some(measured) = measure else { return norm.forward(x) };
+    let normalised = batch_norm_train(x, norm.gamma.val(), norm.beta.val(), norm.epsilon);
+    measured.push((normalised.mean, normalised.variance));
+    normalised.output
 }
 
 #[cfg(test)]
@@ -187,6 +220,25 @@ mod tests {
             let d = DcganCritic::new(&config, true, &mut Init::new(1, "critic", 1.0, &device));
             assert_eq!(d.forward(images).dims(), [5, 1]);
         }
+    }
+
+    /// Drawn with standing statistics measured over z, G draws z in inference as it does in
+    /// training (by z's own batch statistics), and the statistics it started with are untouched.
+    #[test]
+    fn standing_statistics_are_the_batch_statistics_of_what_g_draws() {
+        let config = ModelConfig::new().with_filters(4).with_latent(8);
+        let device = Device::flex();
+        let g = DcganGenerator::new(&config, &mut Init::new(5, "generator", 1.0, &device));
+        let z = Tensor::<2>::random([16, 8], burn::tensor::Distribution::Uniform(-1.0, 1.0), &device);
+        let read = |t: Tensor<4>| block_on(read(t)).unwrap().values;
+        let by_batch = read(g.forward(z.clone().autodiff()).inner());
+        let standing = g.with_standing_statistics(z.clone());
+        let by_standing = read(standing.forward(z.clone()));
+        let most = by_batch.iter().zip(&by_standing).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
+        assert!(most < 1e-5, "inference with standing statistics vs training: {most}");
+        let before = read(g.forward(z.clone()));
+        assert!(before.iter().zip(&by_standing).any(|(a, b)| (a - b).abs() > 1e-3), "fresh running statistics (0, 1) draw otherwise");
+        assert_eq!(read(g.forward(z)), before, "the original keeps its running statistics");
     }
 
     /// Without autodiff (inference) batch norm uses its running statistics, so an image's score

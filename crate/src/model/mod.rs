@@ -106,6 +106,20 @@ impl Generator {
         }
     }
 
+    /// Whether it normalises by batch statistics in training (DCGAN's G).
+    pub fn has_batch_norm(&self) -> bool {
+        matches!(self, Self::Dcgan(_))
+    }
+
+    /// This G with batch norm's running statistics measured on its own activations over `z`
+    /// ([`DcganGenerator::with_standing_statistics`]); BEGAN's G has none.
+    pub fn with_standing_statistics(&self, z: Tensor<2>) -> Self {
+        match self {
+            Self::Began(g) => Self::Began(g.clone()),
+            Self::Dcgan(g) => Self::Dcgan(g.with_standing_statistics(z)),
+        }
+    }
+
     /// Brings batch norm's running statistics up to date ([`settle`]).
     pub fn settle(&self) {
         if let Self::Dcgan(g) = self {
