@@ -17,7 +17,7 @@
 //! from (the moving average, if the run keeps one).
 
 use crate::adam::{Adam, Moments};
-use crate::config::TrainConfig;
+use crate::config::{ModelConfig, TrainConfig};
 use crate::data::TrainedOn;
 use crate::ema::Ema;
 use crate::error::{Error, Result};
@@ -253,6 +253,23 @@ pub async fn export(trainer: &Trainer) -> Result<Vec<u8>> {
     weights_of(trainer, &reading.read().await?)
 }
 
+/// The generator a file draws with, for `began sample` and `began eval`: an export's, or of a
+/// checkpoint the one its run draws with (the moving average of G where the run keeps one, with
+/// its standing statistics), not G as trained.
+pub fn drawing_generator(bytes: &[u8], file: &str, device: &Device) -> Result<(ModelConfig, Generator)> {
+    match from_bytes(bytes, file, device) {
+        Ok(run) => {
+            let generator = match &run.ema {
+                Some(ema) => run.drawn(ema),
+                None => run.generator.valid(),
+            };
+            Ok((run.config.model.clone(), generator))
+        }
+        Err(Error::WrongFormat { .. }) => load_generator(bytes, file, device),
+        Err(e) => Err(e),
+    }
+}
+
 /// A fresh run that starts from the weights of an export or a checkpoint (fine-tuning a shipped
 /// model): the file gives the model's shape, `config` everything else; the step, k_t and Adam's
 /// moments start afresh, as they belong to the run that made the file.
@@ -369,6 +386,9 @@ mod tests {
         assert_eq!(read(run.generate(on_autodiff.clone())), drawn);
         assert_eq!(read(run.generate_trained(on_autodiff)), read(run.generate_trained(run.fixed_z(4))));
         assert_eq!(tensors_of(&block_on(export(&run)).unwrap(), WEIGHTS_FORMAT), tensors_of(&exported, WEIGHTS_FORMAT));
+        // `began sample` and `began eval` draw from a checkpoint what its run draws.
+        let (_, from_checkpoint) = drawing_generator(&block_on(to_bytes(&run, None)).unwrap(), "run", &device).unwrap();
+        assert_eq!(read(from_checkpoint.forward(run.fixed_z(4))), drawn);
         // The page's kept generator is the export's, and its checkpoint the checkpoint's.
         let kept = block_on(keep(&run, None)).unwrap();
         let generator_of = |bytes: &[u8]| tensors_of(bytes, WEIGHTS_FORMAT).into_iter().filter(|(n, _)| n.starts_with("generator.")).collect::<BTreeMap<_, _>>();

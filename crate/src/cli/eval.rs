@@ -5,7 +5,7 @@ use super::{Failure, Outcome, block_on};
 use began::classifier::{self, ClassifierConfig, Judge};
 use began::data::{Split, load};
 use began::files::{read, write_atomic};
-use began::weights::Weights;
+use began::checkpoint::drawing_generator;
 use burn::prelude::*;
 
 pub fn train_classifier(args: ClassifierTrainArgs) -> Outcome {
@@ -25,15 +25,14 @@ pub fn train_classifier(args: ClassifierTrainArgs) -> Outcome {
 pub fn run(args: EvalArgs) -> Outcome {
     let device = Device::flex();
     let judge = classifier::from_bytes(&read(&args.classifier)?, &args.classifier.display().to_string(), &device)?;
-    let weights = Weights::parse(&read(&args.checkpoint)?, &args.checkpoint.display().to_string())?;
-    if weights.model.image_size != 28 || weights.model.channels != 1 {
+    let (model, generator) = drawing_generator(&read(&args.checkpoint)?, &args.checkpoint.display().to_string(), &device)?;
+    if model.image_size != 28 || model.channels != 1 {
         return Err(Failure::Usage("--checkpoint: the classifier judges 28×28 grayscale images".into()));
     }
     let test = load(&args.data_dir, &judge.dataset, Split::Test)?;
     let (dataset, test_accuracy) = (judge.dataset, judge.test_accuracy);
     let judge = block_on(Judge::new(judge.classifier, &test, &device))?;
-    let generator = weights.generator(&device)?;
-    let quality = block_on(judge.judge(|z| generator.forward(z), &device, weights.model.latent, args.n as usize, args.seed))?;
+    let quality = block_on(judge.judge(|z| generator.forward(z), &device, model.latent, args.n as usize, args.seed))?;
     let round = |x: f64| (x * 1e4).round() / 1e4;
     let report = serde_json::json!({
         "checkpoint": args.checkpoint.display().to_string(),
