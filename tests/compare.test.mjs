@@ -73,6 +73,60 @@ test('race began against hinge: both train, each on its objective, both drawn an
   await context.close();
 });
 
+test("hinge on DCGAN's networks races BEGAN: the arch reaches the worker, BEGAN's objective keeps BEGAN's networks", { timeout: 300_000 }, async () => {
+  const context = await context_(env);
+  const page = await open(context, `${env.server.url}compare.html?debug=1`);
+  await bothStates(page, ['ready']);
+  const dcgan = (lane) => page.locator(`[data-testid=arch-${lane}] option[value=dcgan]`);
+  assert.deepEqual(await page.getByTestId('arch-b').locator('option').allTextContents(), schema.architectures.map((a) => a.name));
+  for (const lane of ['a', 'b']) assert.equal(await page.getByTestId(`arch-${lane}`).inputValue(), 'began');
+  // BEGAN's D is an autoencoder: DCGAN's networks cannot serve it (config.rs), so A (began) cannot pick them.
+  assert.ok(await dcgan('a').isDisabled());
+  assert.ok(!(await dcgan('b').isDisabled()));
+
+  // The arch before the objective: the last `ready` (hinge's) must carry it, or it never reached the worker.
+  await page.getByTestId('arch-b').selectOption('dcgan');
+  assert.equal(await page.getByTestId('arch-b-hint').textContent(), schema.architectures.find((a) => a.name === 'dcgan').hint);
+  await page.getByTestId('objective-b').selectOption('hinge');
+  await page.waitForFunction(() => window.compare.configs().b?.objective === 'hinge', null, { timeout: 120_000 });
+  await bothStates(page, ['ready']);
+  const configs = await page.evaluate(() => window.compare.configs());
+  assert.equal(configs.b.model.arch, 'dcgan', 'run B was built on DCGAN\'s networks');
+  assert.equal(configs.a.model.arch, 'began');
+  assert.match(await page.locator('#lane-b-title').textContent(), /hinge · dcgan/);
+  assert.match(await page.locator('#lane-a-title').textContent(), /: began$/, "BEGAN's networks go unnamed");
+
+  // Blanked here, the grid is drawn again only by the DCGAN run's worker (a pause draws).
+  await page.getByTestId('samples-b').evaluate((canvas) => canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height));
+  await page.getByTestId('start').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=step-b]').textContent) >= 3, null, { timeout: 120_000 });
+  const b = await steps(page, 'b');
+  await page.waitForFunction((b) => Number(document.querySelector('[data-testid=step-b]').textContent) > b, b, { timeout: 60_000 });
+  await page.getByTestId('pause').click();
+  await bothStates(page, ['paused']);
+  assert.ok((await spread(page, 'samples-b')) > 5, "the DCGAN run's sample canvas is blank");
+  assert.match(await page.getByTestId('race-chart').textContent(), /B hinge · dcgan coverage/, 'the legend names the architecture');
+
+  // Back to BEGAN's objective: run B's architecture gives way to BEGAN's, and both start over.
+  await page.getByTestId('objective-b').selectOption('began');
+  assert.equal(await page.getByTestId('arch-b').inputValue(), 'began');
+  assert.ok(await dcgan('b').isDisabled());
+  await page.waitForFunction(() => window.compare.configs().b?.objective === 'began', null, { timeout: 120_000 });
+  assert.equal((await page.evaluate(() => window.compare.configs())).b.model.arch, 'began');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('?arch-b= in the URL chooses run B\'s architecture; one that cannot serve the objective gives way', { timeout: 120_000 }, async () => {
+  const context = await context_(env);
+  const page = await open(context, `${env.server.url}compare.html?debug=1&b=lsgan&arch-b=dcgan&arch-a=dcgan`);
+  await page.waitForFunction(() => window.compare.configs().b?.model.arch === 'dcgan', null, { timeout: 120_000 });
+  assert.equal(await page.getByTestId('arch-a').inputValue(), 'began', "A trains BEGAN's objective");
+  assert.equal((await page.evaluate(() => window.compare.configs())).b.objective, 'lsgan');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test('a run that cannot start is a clear message, and the page stays usable', { timeout: 120_000 }, async () => {
   const context = await context_(env);
   await context.route('**/mnist/train-images-idx3-ubyte.gz', (route) => route.fulfill({ status: 200, body: 'not an IDX file' }));

@@ -23,7 +23,7 @@ export class RaceChart {
     }).observe(element);
   }
 
-  /** Names the runs in the legend (their objectives); the chart is rebuilt, its points kept. */
+  /** Names the runs in the legend (their objectives, and architectures other than BEGAN's); the chart is rebuilt, its points kept. */
   rename(names) {
     if (names.a === this.names.a && names.b === this.names.b) return;
     this.names = { ...names };

@@ -5,6 +5,7 @@ import { Run } from './run.js';
 import { RaceJudge } from './compare-judge.js';
 import { State } from './protocol.js';
 import { drawPicture } from '../sampler/picture.js';
+import { ARCHITECTURES } from './settings.js';
 
 /** Runs train until paused: the race has no target. */
 const NO_TARGET = Number.MAX_SAFE_INTEGER;
@@ -37,10 +38,10 @@ export class Lane {
   /**
    * `id`: 'a' | 'b' (its panel is #lane-<id>); `race` gives what both runs share: dataset(),
    * backend(), seed(), and is told of its changes: status(), judged(id, point), error(text).
-   * `objective()` is the objective this run trains; `threads` its worker's CPU threads.
+   * `choice()` is what this run trains, {objective, arch}; `threads` its worker's CPU threads.
    */
-  constructor({ id, race, objective, threads }) {
-    Object.assign(this, { id, race, objective });
+  constructor({ id, race, choice, threads }) {
+    Object.assign(this, { id, race, choice });
     this.root = document.getElementById(`lane-${id}`);
     this.clock = new Clock();
     /** The session's whole config, as the worker's `ready` says it. */
@@ -57,15 +58,24 @@ export class Lane {
     const settings = {
       backend: () => race.backend(),
       dataset: () => race.dataset(),
-      config: () => ({ objective: this.objective(), seed: race.seed() }),
+      config: () => {
+        const { objective, arch } = this.choice();
+        return { objective, seed: race.seed(), model: { arch } };
+      },
       read: (field) => (field === 'target' ? NO_TARGET : null),
     };
     this.run = new Run(settings, this.view(), { threads });
   }
 
-  /** 'A (began)': how messages name this run. */
+  /** 'hinge · dcgan': the objective, and the architecture when it is not BEGAN's (the default). */
+  name() {
+    const { objective, arch } = this.config ? { objective: this.config.objective, arch: this.config.model.arch } : this.choice();
+    return arch === ARCHITECTURES[0].name ? objective : `${objective} · ${arch}`;
+  }
+
+  /** 'A (hinge · dcgan)': how messages name this run. */
   label() {
-    return `${this.id.toUpperCase()} (${this.config?.objective ?? this.objective()})`;
+    return `${this.id.toUpperCase()} (${this.name()})`;
   }
 
   get state() {
@@ -114,7 +124,7 @@ export class Lane {
 
   ready({ backend, threads, reason, config, step }) {
     this.config = config;
-    this.part('name').textContent = config.objective;
+    this.part('name').textContent = this.name();
     const badge = this.part('backend');
     badge.textContent = backend === 'webgpu' ? 'WebGPU' : threads > 1 ? `CPU ×${threads}` : 'CPU';
     badge.dataset.backend = backend;

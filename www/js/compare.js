@@ -2,16 +2,13 @@
 // each in its own training worker (compare-lane.js, on run.js's Run), each judged by its own
 // quality worker, both drawn on one chart of sample quality against seconds (compare-chart.js).
 // The main thread only draws, so the page stays responsive while both train.
-import schema from '../config-schema.json' with { type: 'json' };
-import { FIELDS } from './settings.js';
+import { FIELDS, OBJECTIVES, ARCHITECTURES, fits } from './settings.js';
 import { State } from './protocol.js';
 import { Lane } from './compare-lane.js';
 import { RaceChart } from './compare-chart.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
-/** The family as Rust lists it (config-schema.json's objectives): name, hint, settings. */
-const OBJECTIVES = schema.objectives;
 const DEFAULTS = { a: 'began', b: 'ns' };
 
 // Two runs share the cores: each gets half (at least one), so neither steals the other's threads.
@@ -33,18 +30,34 @@ function showError(text) {
 }
 $('error-close').addEventListener('click', () => ($('error').hidden = true));
 
-// The form: dataset, seed (the schema's range and hint), backend and the two objectives.
-function fillObjectives(lane) {
-  const select = $(`objective-${lane}`);
-  for (const { name, hint } of OBJECTIVES) select.add(new Option(name, name));
-  const asked = params.get(lane);
-  select.value = OBJECTIVES.some((o) => o.name === asked) ? asked : DEFAULTS[lane];
-  const showHint = () => ($(`objective-${lane}-hint`).textContent = OBJECTIVES.find((o) => o.name === select.value)?.hint ?? '');
-  select.addEventListener('change', showHint);
-  showHint();
+// The form: dataset, seed (the schema's range and hint), backend, and each run's objective and
+// architecture, as Rust lists them (config-schema.json), e.g. ?b=hinge&arch-b=dcgan.
+function fillLane(lane) {
+  const objective = fill($(`objective-${lane}`), OBJECTIVES, params.get(lane), DEFAULTS[lane]);
+  const arch = fill($(`arch-${lane}`), ARCHITECTURES, params.get(`arch-${lane}`), ARCHITECTURES[0].name);
+  // The objective is what the race compares, so it leads: the architectures that cannot serve it
+  // are disabled, and one chosen before (or in the URL) gives way to the first that can.
+  const show = () => {
+    for (const option of arch.options) option.disabled = !fits(objective.value, option.value);
+    if (!fits(objective.value, arch.value)) arch.value = ARCHITECTURES.find((a) => fits(objective.value, a.name)).name;
+    showHint(objective, OBJECTIVES);
+    showHint(arch, ARCHITECTURES);
+  };
+  objective.addEventListener('change', show);
+  arch.addEventListener('change', show);
+  show();
 }
-fillObjectives('a');
-fillObjectives('b');
+
+/** A select of `choices` ({name, hint}) set to `asked` when it is one of them, else `fallback`. */
+function fill(select, choices, asked, fallback) {
+  for (const { name } of choices) select.add(new Option(name, name));
+  select.value = choices.some((c) => c.name === asked) ? asked : fallback;
+  return select;
+}
+
+const showHint = (select, choices) => ($(`${select.id}-hint`).textContent = choices.find((c) => c.name === select.value)?.hint ?? '');
+fillLane('a');
+fillLane('b');
 $('seed').value = params.get('seed') ?? String(FIELDS.seed.value);
 $('seed-msg').textContent = FIELDS.seed.hint;
 if (params.has('dataset')) $('dataset').value = params.get('dataset');
@@ -70,7 +83,8 @@ const race = {
   judged: (id, point) => chart.add(id, point),
   error: showError,
 };
-const lanes = ['a', 'b'].map((id) => new Lane({ id, race, objective: () => $(`objective-${id}`).value, threads }));
+const choice = (id) => ({ objective: $(`objective-${id}`).value, arch: $(`arch-${id}`).value });
+const lanes = ['a', 'b'].map((id) => new Lane({ id, race, choice: () => choice(id), threads }));
 
 /** The buttons both runs allow, and body[data-state]: the most pressing of the two states. */
 function showStatus() {
@@ -80,7 +94,7 @@ function showStatus() {
   $('pause').disabled = !any(State.RUNNING);
   $('reset').disabled = any(State.LOADING);
   document.body.dataset.state = [State.FAILED, State.LOADING, State.RUNNING, State.PAUSED, State.DONE, State.READY].find(any) ?? State.LOADING;
-  chart.rename(Object.fromEntries(lanes.map((lane) => [lane.id, `${lane.id.toUpperCase()} ${lane.config?.objective ?? lane.objective()}`])));
+  chart.rename(Object.fromEntries(lanes.map((lane) => [lane.id, `${lane.id.toUpperCase()} ${lane.name()}`])));
 }
 
 /** Both runs start over from the seed, on the form's settings: a fair race starts together. */
@@ -93,7 +107,7 @@ function restart() {
 $('start').addEventListener('click', () => lanes.forEach((lane) => lane.state !== State.FAILED && lane.run.play()));
 $('pause').addEventListener('click', () => lanes.forEach((lane) => lane.run.pause()));
 $('reset').addEventListener('click', restart);
-for (const id of ['dataset', 'seed', 'backend-choice', 'objective-a', 'objective-b']) $(id).addEventListener('change', restart);
+for (const id of ['dataset', 'seed', 'backend-choice', 'objective-a', 'objective-b', 'arch-a', 'arch-b']) $(id).addEventListener('change', restart);
 $('race-settings').addEventListener('submit', (event) => event.preventDefault());
 
 // ?debug=1: what the tests and the measurements read.

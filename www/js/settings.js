@@ -17,6 +17,12 @@ export const BEGAN = OBJECTIVES[0].name;
 /** The networks' architectures, BEGAN's first: [{name, hint}]. */
 export const ARCHITECTURES = schema.architectures;
 
+/** Whether `arch` can serve `objective`, as Rust's config check: BEGAN's D is an autoencoder,
+ *  DCGAN's a critic, so BEGAN takes only BEGAN's networks (the first architecture). */
+export function fits(objective, arch) {
+  return objective !== BEGAN || arch === ARCHITECTURES[0].name;
+}
+
 /** A member's hint and the settings it trains at, for the line under the select. */
 export function describe(name) {
   const member = OBJECTIVES.find((m) => m.name === name) ?? OBJECTIVES[0];
@@ -72,11 +78,10 @@ export class Settings {
     const name = this.objective();
     this.form.querySelector('#objective-msg').textContent = describe(name);
     for (const group of this.form.querySelectorAll('[data-began-only]')) group.hidden = name !== BEGAN;
-    // BEGAN's D is an autoencoder, DCGAN's a critic: neither can be chosen with the other.
+    // Neither of an objective and an architecture that do not fit can be chosen with the other.
     const arch = this.input('arch');
-    const began = ARCHITECTURES[0].name;
-    for (const option of arch.options) option.disabled = name === BEGAN && option.value !== began;
-    this.input('objective').querySelector(`option[value="${BEGAN}"]`).disabled = arch.value !== began;
+    for (const option of arch.options) option.disabled = !fits(name, option.value);
+    this.input('objective').querySelector(`option[value="${BEGAN}"]`).disabled = !fits(BEGAN, arch.value);
     const hint = ARCHITECTURES.find((a) => a.name === arch.value)?.hint ?? '';
     this.form.querySelector('#arch-msg').textContent = `${hint[0]?.toUpperCase() ?? ''}${hint.slice(1)}.`;
     this.form.querySelector('#live-legend').textContent = name === BEGAN ? 'Equilibrium (live)' : 'Optimiser (live)';
