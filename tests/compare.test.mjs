@@ -106,6 +106,7 @@ test("hinge on DCGAN's networks races BEGAN: the arch reaches the worker, BEGAN'
   await bothStates(page, ['paused']);
   assert.ok((await spread(page, 'samples-b')) > 5, "the DCGAN run's sample canvas is blank");
   assert.match(await page.getByTestId('race-chart').textContent(), /B hinge · dcgan coverage/, 'the legend names the architecture');
+  await screenshot(page, 'compare-dcgan');
 
   // Back to BEGAN's objective: run B's architecture gives way to BEGAN's, and both start over.
   await page.getByTestId('objective-b').selectOption('began');
