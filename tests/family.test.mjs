@@ -128,3 +128,29 @@ test('"Sharpest in a few minutes" builds the preset of the backend in use and sa
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+// The issue's target: every member trains on WebGPU too (a short run; SwiftShader here), at its
+// defaults, on BEGAN's networks and, for the critics with and without batch norm, on DCGAN's.
+test('every member trains a few steps on WebGPU with finite losses', { timeout: 900_000 }, async () => {
+  const schema = JSON.parse(readFileSync(resolve(root, 'www/config-schema.json'), 'utf8'));
+  const runs = [...schema.objectives.map(({ name }) => [name, 'began']), ['hinge', 'dcgan'], ['wgan-gp', 'dcgan']];
+  for (const [objective, arch] of runs) {
+    const url = `${env.server.url}?debug=1&backend=webgpu&filters=4&hidden=8&batch-size=8&objective=${objective}&arch=${arch}`;
+    const page = await open(await env.chromium.newContext(), url);
+    await ready(page);
+    assert.equal(await page.getByTestId('backend').textContent(), 'WebGPU', `${objective} · ${arch}`);
+    const chosen = await config(page);
+    assert.deepEqual([chosen.objective, chosen.model.arch], [objective, arch]);
+    await page.getByTestId('start').click();
+    // Six steps: the Wasserstein members update G on the fifth.
+    await stepAtLeast(page, 6, 300_000);
+    await page.getByTestId('pause').click();
+    await paused(page);
+    assert.ok(await page.getByTestId('error').isHidden(), `${objective} · ${arch}: ${await page.getByTestId('error').textContent()}`);
+    for (const readout of ['k-value', 'm-global']) {
+      const text = await page.getByTestId(readout).textContent();
+      assert.ok(Number.isFinite(Number(text)), `${objective} · ${arch}: ${readout} reads ${text}`);
+    }
+    await page.context().close();
+  }
+});
