@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { setup, open, ready, stepAtLeast, paused, root } from './harness.mjs';
+import { setup, open, ready, stepAtLeast, paused, root, spread } from './harness.mjs';
 
 const env = setup();
 const config = (page) => page.evaluate(() => window.began.config());
@@ -151,6 +151,10 @@ test('every member trains a few steps on WebGPU with finite losses', { timeout: 
       const text = await page.getByTestId(readout).textContent();
       assert.ok(Number.isFinite(Number(text)), `${objective} · ${arch}: ${readout} reads ${text}`);
     }
+    // The samples (from the moving average, with DCGAN its measured statistics) are drawn: a
+    // non-finite G would leave them black.
+    assert.ok((await spread(page, 'samples')) > 5, `${objective} · ${arch}: the sample canvas is blank`);
+    assert.deepEqual(page.errors, [], `${objective} · ${arch}`);
     await page.context().close();
   }
 });

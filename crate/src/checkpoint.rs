@@ -14,7 +14,9 @@
 //! of all tensor bytes in name order, so a corrupted file is refused, not half-loaded.
 //! An export (`format` = `began-weights`) holds only the weights, the model config and the
 //! `objective` (absent before the family: BEGAN); its generator is the one samples are drawn
-//! from (the moving average, if the run keeps one).
+//! from (the moving average, if the run keeps one; with batch norm, the running statistics it
+//! draws with, measured on its own activations, where the checkpoint's `generator_ema.` holds
+//! G's).
 
 use crate::adam::{Adam, Moments};
 use crate::config::{ModelConfig, TrainConfig};
@@ -22,7 +24,7 @@ use crate::data::TrainedOn;
 use crate::ema::Ema;
 use crate::error::{Error, Result};
 use crate::model::{Generator, Judge};
-use crate::named::{HostTensor, Reading, load_module, shapes};
+use crate::named::{HostTensor, Reading, is_running_statistic, load_module, shapes};
 use crate::trainer::{Plateau, Trainer};
 use crate::weights::{CHECKPOINT_FORMAT, FileKind, WEIGHTS_FORMAT, Weights, deserialize, from_json, load_judge, serialize, to_json, train_config};
 use burn::prelude::*;
@@ -61,34 +63,33 @@ pub struct Kept {
 
 /// Both files of [`Kept`] from one device read of the run, trained on `data`.
 pub async fn keep(trainer: &Trainer, data: Option<&TrainedOn>) -> Result<Kept> {
-    // The average as it draws differs from the average only where G has batch norm.
-    let drawn = trainer.generator.has_batch_norm();
-    let mut tensors = read_run(trainer, drawn).await?;
-    let sampled = match (&trainer.ema, drawn) {
-        (Some(_), true) => DRAWN,
-        (Some(_), false) => "generator_ema.",
-        (None, _) => "generator.",
-    };
-    let generator: BTreeMap<String, HostTensor> = tensors
+    let mut tensors = read_run(trainer, true).await?;
+    let sampled = if trainer.ema.is_some() { "generator_ema." } else { "generator." };
+    let mut generator: BTreeMap<String, HostTensor> = tensors
         .iter()
         .filter_map(|(name, t)| Some((format!("generator.{}", name.strip_prefix(sampled)?), t.clone())))
         .collect();
+    // The average as it draws differs from the average only in its batch-norm statistics.
+    for (name, t) in tensors.iter().filter_map(|(name, t)| Some((name.strip_prefix(DRAWN)?, t))) {
+        generator.insert(format!("generator.{name}"), t.clone());
+    }
     tensors.retain(|name, _| !name.starts_with(DRAWN));
     Ok(Kept { checkpoint: checkpoint_of(trainer, &tensors, data)?, generator: weights_of(trainer, &generator)? })
 }
 
-/// The prefix, in [`read_run`]'s answer only, of the average as it draws ([`Trainer::drawn`]).
+/// The prefix, in [`read_run`]'s answer only, of the batch-norm statistics the average draws
+/// with ([`Trainer::drawing`]).
 const DRAWN: &str = "drawn.";
 
-/// Every tensor of the run, named as in the file, in one read; with `drawn`, also the average
-/// as it draws, under [`DRAWN`].
+/// Every tensor of the run, named as in the file, in one read; with `drawn`, also the batch-norm
+/// statistics the average draws with, under [`DRAWN`] (none without an average or batch norm).
 async fn read_run(trainer: &Trainer, drawn: bool) -> Result<BTreeMap<String, HostTensor>> {
     let mut reading = Reading::default();
     read_judge(&mut reading, &trainer.judge).module(&trainer.generator, "generator");
     if let Some(ema) = &trainer.ema {
-        reading.module(&ema.generator, "generator_ema");
-        if drawn {
-            reading.module(&trainer.drawn(ema), DRAWN.trim_end_matches('.'));
+        reading.module(ema.average(), "generator_ema");
+        if drawn && trainer.generator.has_batch_norm() {
+            reading.module_where(&trainer.drawing(), DRAWN.trim_end_matches('.'), is_running_statistic);
         }
     }
     for (prefix, adam) in [("adam_d", &trainer.adam_d), ("adam_g", &trainer.adam_g)] {
@@ -246,10 +247,7 @@ pub fn open(bytes: &[u8], file: &str, device: &Device, config: impl FnOnce() -> 
 pub async fn export(trainer: &Trainer) -> Result<Vec<u8>> {
     let mut reading = Reading::default();
     read_judge(&mut reading, &trainer.judge);
-    match &trainer.ema {
-        Some(ema) => reading.module(&trainer.drawn(ema), "generator"),
-        None => reading.module(&trainer.generator, "generator"),
-    };
+    reading.module(&trainer.drawing(), "generator");
     weights_of(trainer, &reading.read().await?)
 }
 
@@ -258,13 +256,7 @@ pub async fn export(trainer: &Trainer) -> Result<Vec<u8>> {
 /// its standing statistics), not G as trained.
 pub fn drawing_generator(bytes: &[u8], file: &str, device: &Device) -> Result<(ModelConfig, Generator)> {
     match from_bytes(bytes, file, device) {
-        Ok(run) => {
-            let generator = match &run.ema {
-                Some(ema) => run.drawn(ema),
-                None => run.generator.valid(),
-            };
-            Ok((run.config.model.clone(), generator))
-        }
+        Ok(run) => Ok((run.config.model.clone(), run.drawing())),
         Err(Error::WrongFormat { .. }) => load_generator(bytes, file, device),
         Err(e) => Err(e),
     }
@@ -372,7 +364,7 @@ mod tests {
         assert_eq!(tensors_of(&a, CHECKPOINT_FORMAT), tensors_of(&b, CHECKPOINT_FORMAT));
 
         let exported = block_on(export(&run)).unwrap();
-        assert!(crate::named::params(&run.ema.as_ref().unwrap().generator, "g").values().all(|t| !t.is_autodiff()), "the average is off the autodiff device");
+        assert!(run.ema.as_ref().unwrap().average().devices().iter().all(|d| !d.is_autodiff()), "the average is off the autodiff device");
         let (_, generator) = load_generator(&exported, "dcgan.safetensors", &device).unwrap();
         let z = run.fixed_z(4);
         let read = |t: Tensor<4>| block_on(crate::named::read(t)).unwrap().values;
@@ -389,6 +381,13 @@ mod tests {
         // `began sample` and `began eval` draw from a checkpoint what its run draws.
         let (_, from_checkpoint) = drawing_generator(&block_on(to_bytes(&run, None)).unwrap(), "run", &device).unwrap();
         assert_eq!(read(from_checkpoint.forward(run.fixed_z(4))), drawn);
+        // One more step moves the average: the run draws it measured again, as a fresh load does.
+        block_on(run.step(batches[0].clone())).unwrap();
+        let (_, from_checkpoint) = drawing_generator(&block_on(to_bytes(&run, None)).unwrap(), "run", &device).unwrap();
+        let again = read(run.generate(run.fixed_z(4)));
+        assert_ne!(again, drawn);
+        assert_eq!(read(from_checkpoint.forward(run.fixed_z(4))), again);
+        let exported = block_on(export(&run)).unwrap();
         // The page's kept generator is the export's, and its checkpoint the checkpoint's.
         let kept = block_on(keep(&run, None)).unwrap();
         let generator_of = |bytes: &[u8]| tensors_of(bytes, WEIGHTS_FORMAT).into_iter().filter(|(n, _)| n.starts_with("generator.")).collect::<BTreeMap<_, _>>();

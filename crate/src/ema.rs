@@ -1,6 +1,7 @@
 //! An exponential moving average of G's weights (Karras et al. 2018, "Progressive Growing of
 //! GANs"; Yazıcı et al. 2019, "The Unusual Effectiveness of Averaging in GAN Training"): the
-//! generator every sample is drawn from and every export holds, when `ema_decay` > 0. Training
+//! generator every sample is drawn from and every export holds, when `ema_decay` > 0 (with
+//! batch norm, its statistics measured on its own activations: [`Ema::drawing`]). Training
 //! is unchanged: G trains as before and the average only follows it.
 
 use crate::model::Generator;
@@ -14,8 +15,10 @@ pub struct Ema {
     decay: f64,
     /// The averaged generator, on the trainer's device without autodiff, with the running
     /// statistics of G's batch norms (what a checkpoint saves and a resumed run goes on from).
-    pub generator: Generator,
-    /// The average as it draws ([`Ema::drawing`]), measured once per update.
+    /// Private: the measured copy below is cleared wherever it changes.
+    generator: Generator,
+    /// The average as it draws ([`Ema::drawing`]), measured at most once per update, when first
+    /// drawn.
     drawing: Mutex<Option<Generator>>,
 }
 
@@ -33,10 +36,19 @@ impl Ema {
         Self { decay, generator: averaged, drawing: Mutex::new(None) }
     }
 
+    /// The average as it trains (and as a checkpoint saves it).
+    pub fn average(&self) -> &Generator {
+        &self.generator
+    }
+
     /// The average that samples and exports come from: with batch norm's running statistics
-    /// measured on the average's own activations over `z()` (called only when the average has
-    /// moved since the last measurement).
+    /// measured on the average's own activations over `z()`, the same z every time
+    /// ([`crate::Trainer::drawing`] gives them), called only when the average has moved since the
+    /// last measurement. A G without batch norm is drawn as it is.
     pub fn drawing(&self, z: impl FnOnce() -> Tensor<2>) -> Generator {
+        if !self.generator.has_batch_norm() {
+            return self.generator.clone();
+        }
         let mut drawing = self.drawing.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         drawing.get_or_insert_with(|| self.generator.with_standing_statistics(z())).clone()
     }

@@ -114,9 +114,14 @@ pub struct Reading {
 impl Reading {
     /// Adds every float parameter of `module`, named `prefix.path.to.param`.
     pub fn module<M: Module>(&mut self, module: &M, prefix: &str) -> &mut Self {
+        self.module_where(module, prefix, |_| true)
+    }
+
+    /// Adds the float parameters of `module` whose name `keep` accepts.
+    pub fn module_where<M: Module>(&mut self, module: &M, prefix: &str, keep: impl Fn(&str) -> bool) -> &mut Self {
         let mut collector = Collector { path: Path::new(prefix), tensors: Vec::new(), device_order: false };
         module.visit(&mut collector);
-        self.tensors.extend(collector.tensors);
+        self.tensors.extend(collector.tensors.into_iter().filter(|(name, ..)| keep(name)));
         self
     }
 

@@ -21,7 +21,7 @@ use burn::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// How many z the average's batch-norm statistics are measured over: 256 images' activations
-/// (a few hundred thousand values per channel of a map, 256 per dense unit).
+/// (256 values per dense unit, ~50,000 per channel of a 14×14 map).
 const STANDING_Z: usize = 256;
 
 /// Means over the steps since the previous call of [`Trainer::stats`]. For the family's other
@@ -294,16 +294,17 @@ impl Trainer {
     /// Samples for the given z `[n, Nz]`, from the moving average of G if there is one, else
     /// from G, without building a graph: `[n, channels, size, size]`.
     pub fn generate(&self, z: Tensor<2>) -> Tensor<4> {
-        match &self.ema {
-            Some(ema) => self.drawn(ema).forward(self.off_autodiff(z)),
-            None => self.generate_trained(z),
-        }
+        self.drawing().forward(self.off_autodiff(z))
     }
 
-    /// The moving average of G as it draws and is exported: batch norm's statistics measured on
-    /// its own activations, over z fixed by the seed.
-    pub fn drawn(&self, ema: &Ema) -> Generator {
-        ema.drawing(|| uniform(&mut rng_for(self.config.seed, "standing-z", 0), STANDING_Z, self.config.model.latent, &self.device.clone().inner()))
+    /// The generator samples, exports and judgements come from, off the autodiff device: the
+    /// moving average of G where the run keeps one (with batch norm, its statistics measured on
+    /// its own activations over z fixed by the seed: [`Ema::drawing`]), else G as trained.
+    pub fn drawing(&self) -> Generator {
+        match &self.ema {
+            Some(ema) => ema.drawing(|| uniform(&mut rng_for(self.config.seed, "standing-z", 0), STANDING_Z, self.config.model.latent, &self.device.clone().inner())),
+            None => self.generator.valid(),
+        }
     }
 
     /// G(z) from G as trained, whether or not samples come from an average.
@@ -314,9 +315,9 @@ impl Trainer {
     }
 
     /// `t` on the trainer's device without autodiff. `to_device` alone keeps a tensor's autodiff
-    /// (the device is the same), and burn's batch norm picks its mode by the input's device: an
-    /// autodiff z (the page's, the judge's) drew with batch statistics and overwrote the running
-    /// ones, so a judge-time export drew far worse than its run.
+    /// (the device is the same), and burn's batch norm picks its mode by the input's device: the
+    /// CLI judge's z, made on the trainer's device, drew with batch statistics and overwrote the
+    /// running ones, so its judge-time export drew far worse than its run.
     fn off_autodiff<const D: usize>(&self, t: Tensor<D>) -> Tensor<D> {
         t.to_device(&self.device.clone().inner()).without_autodiff()
     }
