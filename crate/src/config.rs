@@ -193,9 +193,8 @@ impl TrainConfig {
         schema::INPUT_NOISE.check(self.input_noise)?;
         #[cfg(feature = "trainer")]
         crate::objective::by_name(&self.objective)?;
-        // BEGAN's D is an autoencoder: DCGAN's D scores, so it serves the other members only.
-        let dcgan_began = self.model.arch == crate::model::DCGAN && self.is_began();
-        check(!dcgan_began, "arch", "began for objective began (its D is an autoencoder; DCGAN's D scores, for the other objectives)", &self.model.arch)?;
+        let fits = crate::model::serves(&self.model.arch, &self.objective);
+        check(fits, "arch", "began for objective began (its D is an autoencoder; DCGAN's D scores, for the other objectives)", &self.model.arch)?;
         schema::SEED.check(self.seed)
     }
 

@@ -14,13 +14,12 @@ export const FIELDS = Object.fromEntries(
 export const OBJECTIVES = schema.objectives;
 export const BEGAN = OBJECTIVES[0].name;
 
-/** The networks' architectures, BEGAN's first: [{name, hint}]. */
+/** The networks' architectures, BEGAN's first: [{name, hint, objectives (those it serves)}]. */
 export const ARCHITECTURES = schema.architectures;
 
-/** Whether `arch` can serve `objective`, as Rust's config check: BEGAN's D is an autoencoder,
- *  DCGAN's a critic, so BEGAN takes only BEGAN's networks (the first architecture). */
+/** Whether `arch` can serve `objective`: the schema lists, from Rust's rule, what each serves. */
 export function fits(objective, arch) {
-  return objective !== BEGAN || arch === ARCHITECTURES[0].name;
+  return ARCHITECTURES.find((a) => a.name === arch)?.objectives.includes(objective) ?? false;
 }
 
 /** A member's hint and the settings it trains at, for the line under the select. */

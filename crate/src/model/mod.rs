@@ -27,6 +27,12 @@ pub const ARCHITECTURES: [(&str, &str); 2] = [
     (DCGAN, "DCGAN's: strided convolutions, batch norm and LeakyReLU in D, batch norm, ReLU and upsampling in G (Radford et al. 2016), sized as the InfoGAN paper's at n = 64; any objective but BEGAN"),
 ];
 
+/// Whether networks of `arch` can train `objective`: BEGAN's D is an autoencoder, DCGAN's D
+/// scores, so DCGAN's serve every member but BEGAN (the config's check and the schema's list).
+pub fn serves(arch: &str, objective: &str) -> bool {
+    !(arch == DCGAN && objective == crate::config::BEGAN)
+}
+
 /// The architectures' names, BEGAN's first.
 pub fn arch_names() -> Vec<&'static str> {
     ARCHITECTURES.iter().map(|(name, _)| *name).collect()

@@ -45,12 +45,20 @@ pub fn json() -> String {
         "min_images": own::MIN_IMAGES, "max_images": own::MAX_IMAGES, "formats": own::FORMATS,
         "max_file_mb": own::MAX_FILE_BYTES >> 20, "max_zip_mb": own::MAX_ZIP_BYTES >> 20,
     });
-    let architectures: Vec<Value> = crate::model::ARCHITECTURES.iter().map(|(name, hint)| json!({ "name": name, "hint": hint })).collect();
+    let objectives = objectives();
+    let members: Vec<&str> = objectives.as_array().into_iter().flatten().filter_map(|member| member["name"].as_str()).collect();
+    let architectures: Vec<Value> = crate::model::ARCHITECTURES
+        .iter()
+        .map(|(name, hint)| {
+            let serves: Vec<&str> = members.iter().copied().filter(|member| crate::model::serves(name, member)).collect();
+            json!({ "name": name, "hint": hint, "objectives": serves })
+        })
+        .collect();
     let presets: Vec<Value> = crate::presets::SHARPEST
         .iter()
         .map(|p| json!({ "backend": p.backend, "config": serde_json::from_str::<Value>(p.config).expect("a preset is JSON"), "why": p.why }))
         .collect();
-    let schema = json!({ "about": about, "fields": fields, "objectives": objectives(), "architectures": architectures, "presets": presets, "own_images": own_images });
+    let schema = json!({ "about": about, "fields": fields, "objectives": objectives, "architectures": architectures, "presets": presets, "own_images": own_images });
     serde_json::to_string_pretty(&schema).expect("JSON serialises") + "\n"
 }
 
